@@ -30,9 +30,17 @@ pg_ensure_installed() {
         return 0
     fi
     echo "==> installing PostgreSQL 15 from Debian packages"
-    export DEBIAN_FRONTEND=noninteractive
-    _pg_as_root apt-get update -qq >/dev/null
-    _pg_as_root apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    local log
+    log="$(mktemp "${TMPDIR:-/tmp}/kheti-pg-install.XXXXXX")"
+    if ! { _pg_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+            && _pg_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql; \
+         } >"${log}" 2>&1; then
+        cat "${log}" >&2
+        rm -f "${log}"
+        echo "error: installing postgresql failed" >&2
+        return 1
+    fi
+    rm -f "${log}"
     if [[ ! -x "${PG_BIN}/pg_ctl" ]]; then
         echo "error: ${PG_BIN}/pg_ctl still missing after installing postgresql" >&2
         return 1

@@ -4,6 +4,7 @@ using NUnit.Framework;
 
 namespace KhetiSahayak.Sync.PostgreSql.Tests;
 
+
 [TestFixture]
 public sealed class PostgresTestDatabaseTests
 {
