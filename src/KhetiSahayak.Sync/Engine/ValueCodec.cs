@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text.Json;
+using KhetiSahayak.Sync.Scopes;
+
+namespace KhetiSahayak.Sync.Engine;
+
+/// <summary>
+/// Converts column values between JSON and the engine's CLR representation (Guid, string, long, double, bool,
+/// DateOnly, DateTimeOffset in UTC, JSON as canonical text), and compares them.
+/// </summary>
+public static class ValueCodec
+{
+    /// <summary>Reads a JSON value as the column's CLR value; false when the JSON does not fit the type.</summary>
+    public static bool TryFromJson(ColumnDefinition column, JsonElement json, out object? value)
+    {
+        value = null;
+        if (json.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return true;
+        }
+
+        switch (column.Type)
+        {
+            case ColumnType.Uuid:
+                if (json.ValueKind == JsonValueKind.String && Guid.TryParse(json.GetString(), out var g))
+                {
+                    value = g;
+                    return true;
+                }
+
+                return false;
+            case ColumnType.Text:
+                if (json.ValueKind == JsonValueKind.String)
+                {
+                    value = json.GetString();
+                    return true;
+                }
+
+                return false;
+            case ColumnType.Integer:
+                if (json.ValueKind == JsonValueKind.Number && json.TryGetInt64(out var l))
+                {
+                    value = l;
+                    return true;
+                }
+
+                return false;
+            case ColumnType.Real:
+                if (json.ValueKind == JsonValueKind.Number && json.TryGetDouble(out var d) && double.IsFinite(d))
+                {
+                    value = d;
+                    return true;
+                }
+
+                return false;
+            case ColumnType.Boolean:
+                if (json.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                {
+                    value = json.GetBoolean();
+                    return true;
+                }
+
+                return false;
+            case ColumnType.Date:
+                if (json.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(json.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                {
+                    value = date;
+                    return true;
+                }
+
+                return false;
+            case ColumnType.Timestamp:
+                if (json.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(json.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var ts)
+                    && json.GetString()!.Contains('T', StringComparison.Ordinal))
+                {
+                    value = NormalizeTimestamp(ts);
+                    return true;
+                }
+
+                return false;
+            case ColumnType.Json:
+                if (json.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
+                {
+                    value = JsonSerializer.Serialize(json);
+                    return true;
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Timestamps are kept in UTC with microsecond precision, the finest both stores keep.</summary>
+    public static DateTimeOffset NormalizeTimestamp(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
+    }
+
+    /// <summary>Writes a CLR value as JSON.</summary>
+    public static void WriteJson(Utf8JsonWriter writer, ColumnType type, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case Guid g: writer.WriteStringValue(g); break;
+            case string s when type == ColumnType.Json: writer.WriteRawValue(s, skipInputValidation: false); break;
+            case string s: writer.WriteStringValue(s); break;
+            case long l: writer.WriteNumberValue(l); break;
+            case double d: writer.WriteNumberValue(d); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            case DateOnly date: writer.WriteStringValue(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+            case DateTimeOffset ts: writer.WriteStringValue(ts.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)); break;
+            default: throw new ArgumentException($"unsupported value type {value.GetType()}", nameof(value));
+        }
+    }
+
+    /// <summary>A JSON element for a CLR value (used by in-process clients and the ledger).</summary>
+    public static JsonElement ToJsonElement(ColumnType type, object? value)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteJson(writer, type, value);
+        }
+
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>Serializes named values as a JSON object (for the conflict ledger).</summary>
+    public static string ToJsonObject(TableDefinition table, IEnumerable<KeyValuePair<string, object?>> values)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in values)
+            {
+                writer.WritePropertyName(name);
+                var type = table.TryGetOrdinal(name, out var o) ? table.Columns[o].Type : ColumnType.Text;
+                WriteJson(writer, type, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Value equality as the engine sees it (JSON compared structurally).</summary>
+    public static bool AreEqual(ColumnType type, object? a, object? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        if (type == ColumnType.Json && a is string ja && b is string jb)
+        {
+            if (ja == jb)
+            {
+                return true;
+            }
+
+            try
+            {
+                using var da = JsonDocument.Parse(ja);
+                using var db = JsonDocument.Parse(jb);
+                return JsonElement.DeepEquals(da.RootElement, db.RootElement);
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        return a.Equals(b);
+    }
+
+    /// <summary>An approximate encoded size, used to bound pages in bytes.</summary>
+    public static int EstimateSize(object? value) => value switch
+    {
+        null => 4,
+        string s => s.Length + 2 + (s.Length / 2),
+        Guid => 38,
+        long => 8,
+        double => 12,
+        bool => 5,
+        DateOnly => 12,
+        DateTimeOffset => 30,
+        _ => 16,
+    };
+}

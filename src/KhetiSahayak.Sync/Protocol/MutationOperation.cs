@@ -1,0 +1,9 @@
+namespace KhetiSahayak.Sync.Protocol;
+
+/// <summary>What a device did to a row.</summary>
+public enum MutationOperation
+{
+    Insert,
+    Update,
+    Delete,
+}

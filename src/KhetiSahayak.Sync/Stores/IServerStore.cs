@@ -1,0 +1,36 @@
+using KhetiSahayak.Sync.Scopes;
+
+namespace KhetiSahayak.Sync.Stores;
+
+/// <summary>
+/// A server database the engine syncs against. Every implementation passes the same conformance suite
+/// (tests/KhetiSahayak.Testing/ServerStoreConformanceTests.cs).
+/// </summary>
+public interface IServerStore
+{
+    /// <summary>Creates or extends the tables, change tracking, ledger and bookkeeping; running it twice changes nothing.</summary>
+    Task ProvisionAsync(ScopeSet scopes, CancellationToken cancellationToken);
+
+    /// <summary>A watermark that covers every change committed so far and none that commits later.</summary>
+    Task<string> GetWatermarkAsync(CancellationToken cancellationToken);
+
+    /// <summary>True when tombstones a device at <paramref name="watermark"/> still needs have been purged.</summary>
+    Task<bool> IsExpiredAsync(string watermark, CancellationToken cancellationToken);
+
+    /// <summary>Checks that a watermark string is one this store could have issued.</summary>
+    bool IsWellFormedWatermark(string watermark);
+
+    Task<IReadOnlyList<ChangeRow>> ReadChangesAsync(ChangeQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Starts a write transaction; dispose without commit rolls it back.</summary>
+    Task<IServerWriteSession> BeginWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>Live (not deleted) rows of a table, all or those whose <paramref name="column"/> equals <paramref name="value"/>.</summary>
+    Task<IReadOnlyList<StoredRow>> ReadRowsAsync(TableDefinition table, string? column, object? value, CancellationToken cancellationToken);
+
+    /// <summary>Removes tombstones and move records older than <paramref name="cutoff"/>; returns how many went.</summary>
+    Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
+    /// <summary>Ledger entries, newest first.</summary>
+    Task<IReadOnlyList<ConflictRecord>> ReadConflictsAsync(string? status, int limit, CancellationToken cancellationToken);
+}
