@@ -76,8 +76,20 @@ public abstract class RelationalServerStore : IServerStore
 
     protected static string Q(string identifier) => "\"" + identifier + "\"";
 
+    /// <summary>The catalog last provisioned (or registered) on this store instance.</summary>
+    protected TableCatalog? Catalog { get; private set; }
+
+    /// <summary>Remembers the layout of the scopes without touching the database (provisioning also does this).</summary>
+    public void Register(ScopeSet scopes)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        RegisterMoveColumns(scopes);
+    }
+
     protected void RegisterMoveColumns(ScopeSet scopes)
     {
+        ArgumentNullException.ThrowIfNull(scopes);
+        Catalog = scopes.Catalog;
         _moveColumns.Clear();
         foreach (var table in scopes.Catalog.Tables)
         {
@@ -337,6 +349,60 @@ public abstract class RelationalServerStore : IServerStore
 
         sb.Append(')');
         return sb.ToString();
+    }
+
+    /// <summary>Deletes tombstones and move records older than the cutoff; returns the count and the highest version removed.</summary>
+    protected async Task<(int Count, long MaxVersion)> PurgeRowsAsync(DbConnection conn, DbTransaction tx, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var catalog = Catalog ?? throw new InvalidOperationException("provision or register the scopes first");
+        var count = 0;
+        long max = 0;
+        foreach (var table in catalog.Tables)
+        {
+            var targets = new List<(string Table, string Condition)> { (table.Name, "_deleted AND _deleted_at < @cutoff") };
+            if (_moveColumns.ContainsKey(table.Name))
+            {
+                targets.Add((table.Name + MovesSuffix, "_at < @cutoff"));
+            }
+
+            foreach (var (name, condition) in targets)
+            {
+                await using (var cmd = conn.CreateCommand())
+                {
+                    cmd.Transaction = tx;
+                    cmd.CommandText = $"SELECT MAX({VersionAsInteger("t")}) FROM {Q(name)} t WHERE {condition}";
+                    var bag = new SqlParameterBag();
+                    bag.Add("cutoff", ToDb(ColumnType.Timestamp, cutoff));
+                    bag.ApplyTo(cmd);
+                    if (await cmd.ExecuteScalarAsync(cancellationToken) is long v)
+                    {
+                        max = Math.Max(max, v);
+                    }
+                }
+
+                await using (var cmd = conn.CreateCommand())
+                {
+                    cmd.Transaction = tx;
+                    cmd.CommandText = $"DELETE FROM {Q(name)} WHERE {condition}";
+                    var bag = new SqlParameterBag();
+                    bag.Add("cutoff", ToDb(ColumnType.Timestamp, cutoff));
+                    bag.ApplyTo(cmd);
+                    count += await cmd.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+        }
+
+        await using (var cmd = conn.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = "DELETE FROM ks_mutations WHERE created_at < @cutoff";
+            var bag = new SqlParameterBag();
+            bag.Add("cutoff", ToDb(ColumnType.Timestamp, cutoff));
+            bag.ApplyTo(cmd);
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return (count, max);
     }
 
     protected static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);

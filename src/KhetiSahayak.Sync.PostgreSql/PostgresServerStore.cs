@@ -1,0 +1,220 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using KhetiSahayak.Sync.Relational;
+using KhetiSahayak.Sync.Scopes;
+using KhetiSahayak.Sync.Stores;
+using Npgsql;
+
+namespace KhetiSahayak.Sync.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL server store. Rows are stamped by trigger with the writing transaction's id
+/// (<c>pg_current_xact_id()</c>) and cursors are snapshots (<c>pg_current_snapshot()</c>): a pull delivers the rows
+/// whose transaction is visible in its target snapshot and was not visible in the previous one, so a transaction that
+/// began earlier but commits later is still delivered at the next pull, never skipped.
+/// </summary>
+public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresServerStore(string connectionString)
+    {
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public override async Task ProvisionAsync(ScopeSet scopes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        RegisterMoveColumns(scopes);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken);
+
+        // Several nodes may start at once; one provisions at a time.
+        await ExecAsync(conn, tx, "SELECT pg_advisory_xact_lock(4242000001)", cancellationToken);
+        await ExecAsync(conn, tx, CommonDdl(), cancellationToken);
+        await ExecAsync(conn, tx, """
+            CREATE TABLE IF NOT EXISTS ks_state (id int PRIMARY KEY CHECK (id = 1), purged_through xid8 NOT NULL);
+            INSERT INTO ks_state (id, purged_through) VALUES (1, '0') ON CONFLICT (id) DO NOTHING;
+            CREATE OR REPLACE FUNCTION ks_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                NEW._version := pg_current_xact_id();
+                RETURN NEW;
+            END $$;
+            """, cancellationToken);
+
+        foreach (var table in scopes.Catalog.Tables)
+        {
+            var t = Q(table.Name);
+            var key = Q(table.Key);
+            await ExecAsync(conn, tx, CreateTableSql(table, "xid8"), cancellationToken);
+            foreach (var c in table.Columns)
+            {
+                await ExecAsync(conn, tx, $"ALTER TABLE {t} ADD COLUMN IF NOT EXISTS {Q(c.Name)} {SqlType(c.Type)} NULL", cancellationToken);
+            }
+
+            await ExecAsync(conn, tx, $"""
+                CREATE INDEX IF NOT EXISTS {Q(table.Name + "__ks_version")} ON {t} (_version, {key});
+                CREATE OR REPLACE TRIGGER ks_stamp BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION ks_stamp();
+                CREATE OR REPLACE FUNCTION {Q(table.Name + "__ks_soft_delete")}() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    -- A plain DELETE becomes a tombstone so devices learn of it; only the purge job removes rows.
+                    UPDATE {t} SET _deleted = TRUE, _deleted_at = now() WHERE {key} = OLD.{key} AND NOT _deleted;
+                    RETURN NULL;
+                END $$;
+                CREATE OR REPLACE TRIGGER ks_soft_delete BEFORE DELETE ON {t} FOR EACH ROW
+                    WHEN (current_setting('ks.purge', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION {Q(table.Name + "__ks_soft_delete")}();
+                """, cancellationToken);
+            foreach (var idx in table.Indexes)
+            {
+                await ExecAsync(conn, tx, $"CREATE INDEX IF NOT EXISTS {Q(table.Name + "__" + string.Join("_", idx))} ON {t} ({string.Join(", ", idx.Select(Q))})", cancellationToken);
+            }
+
+            if (!MoveColumns.TryGetValue(table.Name, out var moveCols))
+            {
+                continue;
+            }
+
+            var moves = Q(table.Name + MovesSuffix);
+            await ExecAsync(conn, tx, CreateMovesTableSql(table, "xid8", "now()"), cancellationToken);
+            foreach (var c in moveCols)
+            {
+                await ExecAsync(conn, tx, $"ALTER TABLE {moves} ADD COLUMN IF NOT EXISTS {Q(c)} {SqlType(table.Columns[table.Ordinal(c)].Type)} NULL", cancellationToken);
+            }
+
+            var oldCols = string.Join(", ", moveCols.Select(c => "OLD." + Q(c)));
+            var newCols = string.Join(", ", moveCols.Select(c => "NEW." + Q(c)));
+            await ExecAsync(conn, tx, $"""
+                CREATE INDEX IF NOT EXISTS {Q(table.Name + "__moves_version")} ON {moves} (_version, row_key);
+                CREATE OR REPLACE FUNCTION {Q(table.Name + "__ks_move")}() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO {moves} (_version, row_key, {string.Join(", ", moveCols.Select(Q))})
+                    VALUES (pg_current_xact_id(), OLD.{key}, {oldCols});
+                    RETURN NULL;
+                END $$;
+                CREATE OR REPLACE TRIGGER ks_move AFTER UPDATE ON {t} FOR EACH ROW
+                    WHEN (NOT OLD._deleted AND ROW({oldCols}) IS DISTINCT FROM ROW({newCols})) EXECUTE FUNCTION {Q(table.Name + "__ks_move")}();
+                """, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override async Task<string> GetWatermarkAsync(CancellationToken cancellationToken)
+    {
+        await using var cmd = _dataSource.CreateCommand("SELECT pg_current_snapshot()::text");
+        return (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public override bool IsWellFormedWatermark(string watermark) => watermark.Length < 8192 && SnapshotPattern().IsMatch(watermark);
+
+    public override async Task<bool> IsExpiredAsync(string watermark, CancellationToken cancellationToken)
+    {
+        // Conservative: any purged transaction at or above the snapshot's xmin may not have been seen by the device.
+        await using var cmd = _dataSource.CreateCommand("SELECT purged_through <> '0'::xid8 AND purged_through >= pg_snapshot_xmin(@w::text::pg_snapshot) FROM ks_state WHERE id = 1");
+        cmd.Parameters.AddWithValue("w", watermark);
+        return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public override async Task<IServerWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        var conn = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var tx = await conn.BeginTransactionAsync(cancellationToken);
+            return new RelationalWriteSession(this, conn, tx, "pg_current_xact_id()", null, "FOR UPDATE");
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken);
+        await ExecAsync(conn, tx, "SET LOCAL ks.purge = 'on'", cancellationToken);
+        var (count, max) = await PurgeRowsAsync(conn, tx, cutoff, cancellationToken);
+        await using (var cmd = new NpgsqlCommand("UPDATE ks_state SET purged_through = GREATEST(purged_through, @max::text::xid8) WHERE id = 1", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("max", max.ToString(CultureInfo.InvariantCulture));
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return count;
+    }
+
+    protected override string SqlType(ColumnType type) => type switch
+    {
+        ColumnType.Uuid => "uuid",
+        ColumnType.Integer => "bigint",
+        ColumnType.Real => "double precision",
+        ColumnType.Boolean => "boolean",
+        ColumnType.Date => "date",
+        ColumnType.Timestamp => "timestamptz",
+        _ => "text",
+    };
+
+    protected override string VersionAsInteger(string alias) => $"({alias}._version::text)::bigint";
+
+    protected override string ChangedBetween(string alias, string from, string to) =>
+        $"{alias}._version >= pg_snapshot_xmin({from}::text::pg_snapshot) AND NOT pg_visible_in_snapshot({alias}._version, {from}::text::pg_snapshot) AND pg_visible_in_snapshot({alias}._version, {to}::text::pg_snapshot)";
+
+    protected override string VisibleIn(string alias, string watermark) => $"pg_visible_in_snapshot({alias}._version, {watermark}::text::pg_snapshot)";
+
+    protected override string AfterPosition(string alias, string keyColumn, string version, string key) =>
+        $"({alias}._version, {alias}.{keyColumn}) > ({version}::text::xid8, {key})";
+
+    protected override string ScalarInList(string expression, string listParameter) => $"{expression} = ANY({listParameter})";
+
+    protected override string JsonArrayOverlaps(string expression, string listParameter) =>
+        $"EXISTS (SELECT 1 FROM jsonb_array_elements_text({expression}::jsonb) e(v) WHERE e.v = ANY({listParameter}::text[]))";
+
+    protected override object ListParameter(object list) => list;
+
+    protected override object WatermarkParameter(string watermark) => watermark;
+
+    protected override object VersionParameter(long version) => version.ToString(CultureInfo.InvariantCulture);
+
+    protected override object? ToDb(ColumnType type, object? value) => value switch
+    {
+        DateTimeOffset ts => ts.ToUniversalTime(),
+        _ => value,
+    };
+
+    protected override object? FromDb(ColumnType type, DbDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        return type switch
+        {
+            ColumnType.Uuid => reader.GetGuid(ordinal),
+            ColumnType.Integer => reader.GetInt64(ordinal),
+            ColumnType.Real => reader.GetDouble(ordinal),
+            ColumnType.Boolean => reader.GetBoolean(ordinal),
+            ColumnType.Date => reader.GetFieldValue<DateOnly>(ordinal),
+            ColumnType.Timestamp => reader.GetFieldValue<DateTimeOffset>(ordinal),
+            _ => reader.GetString(ordinal),
+        };
+    }
+
+    [GeneratedRegex(@"^\d{1,20}:\d{1,20}:(\d{1,20}(,\d{1,20})*)?$")]
+    private static partial Regex SnapshotPattern();
+}

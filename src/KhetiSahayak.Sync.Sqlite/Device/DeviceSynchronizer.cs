@@ -1,0 +1,73 @@
+using KhetiSahayak.Sync.Protocol;
+
+namespace KhetiSahayak.Sync.Sqlite.Device;
+
+/// <summary>
+/// One device sync: push pending local changes (in batches), settle them with the server's answers, then pull page
+/// by page, committing each page with its cursor. Safe to interrupt anywhere and run again.
+/// </summary>
+public sealed class DeviceSynchronizer(DeviceStore store, ISyncTransport transport, int pushBatchSize = 200)
+{
+    public async Task<SyncReport> SyncAsync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var scope = store.Scope;
+        int pushed = 0, applied = 0, conflicts = 0, rejected = 0, pages = 0, upserts = 0, deletes = 0;
+        var replacement = false;
+
+        // Bounded: each round settles at least the entries the app did not edit meanwhile.
+        var rounds = (await store.CountPendingAsync(cancellationToken) / pushBatchSize) + 2;
+        for (var round = 0; round < rounds; round++)
+        {
+            var batch = await store.GetPendingAsync(pushBatchSize, cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            var response = await transport.PushAsync(scope.Name, scope.Version, batch.Select(b => b.Mutation).ToList(), cancellationToken);
+            await store.ApplyPushResultsAsync(batch, response, cancellationToken);
+            pushed += batch.Count;
+            foreach (var r in response.Results)
+            {
+                switch (r.Status)
+                {
+                    case MutationStatus.Applied or MutationStatus.Merged: applied++; break;
+                    case MutationStatus.Conflict: conflicts++; break;
+                    default: rejected++; break;
+                }
+            }
+
+            progress?.Report(new SyncProgress(pushed, pages, upserts + deletes));
+        }
+
+        var cursor = await store.GetCursorAsync(cancellationToken);
+        while (true)
+        {
+            PullResponse page;
+            try
+            {
+                page = await transport.PullAsync(scope.Name, scope.Version, cursor, cancellationToken);
+            }
+            catch (SyncProtocolException ex) when (ex.Code is SyncErrorCodes.CursorExpired && !replacement)
+            {
+                await store.BeginReplacementAsync(cancellationToken);
+                replacement = true;
+                cursor = null;
+                continue;
+            }
+
+            var (u, d) = await store.ApplyPullPageAsync(page, cancellationToken);
+            upserts += u;
+            deletes += d;
+            pages++;
+            cursor = page.Cursor;
+            progress?.Report(new SyncProgress(pushed, pages, upserts + deletes));
+            if (!page.HasMore)
+            {
+                break;
+            }
+        }
+
+        return new SyncReport(pushed, applied, conflicts, rejected, pages, upserts, deletes, replacement);
+    }
+}

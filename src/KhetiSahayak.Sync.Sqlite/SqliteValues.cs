@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.Json;
+using KhetiSahayak.Sync.Scopes;
+
+namespace KhetiSahayak.Sync.Sqlite;
+
+/// <summary>How engine values are stored in SQLite (device and server alike): UUIDs, dates and timestamps as text.</summary>
+internal static class SqliteValues
+{
+    public static object? ToDb(object? value) => value switch
+    {
+        null => null,
+        Guid g => g.ToString("D"),
+        bool b => b ? 1L : 0L,
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTimeOffset ts => ts.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+        _ => value,
+    };
+
+    public static object? FromDb(ColumnType type, object? raw)
+    {
+        if (raw is null or DBNull)
+        {
+            return null;
+        }
+
+        return type switch
+        {
+            ColumnType.Uuid => Guid.Parse((string)raw),
+            ColumnType.Integer => Convert.ToInt64(raw, CultureInfo.InvariantCulture),
+            ColumnType.Real => Convert.ToDouble(raw, CultureInfo.InvariantCulture),
+            ColumnType.Boolean => Convert.ToInt64(raw, CultureInfo.InvariantCulture) != 0,
+            ColumnType.Date => DateOnly.ParseExact((string)raw, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ColumnType.Timestamp => DateTimeOffset.Parse((string)raw, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+            _ => Convert.ToString(raw, CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>Reads a value from a JSON object SQLite built with json_object() over stored values.</summary>
+    public static object? FromStoredJson(ColumnType type, JsonElement json) => json.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.String => FromDb(type, json.GetString()),
+        JsonValueKind.Number when type == ColumnType.Real => json.GetDouble(),
+        JsonValueKind.Number => FromDb(type, json.GetInt64()),
+        _ => FromDb(type, json.GetRawText()),
+    };
+
+    public static string SqlType(ColumnType type) => type switch
+    {
+        ColumnType.Integer => "INTEGER",
+        ColumnType.Real => "REAL",
+        ColumnType.Boolean => "INTEGER",
+        _ => "TEXT",
+    };
+}
