@@ -85,6 +85,18 @@ public static partial class ScopeLoader
     /// <summary>Parses and validates a table catalog.</summary>
     public static TableCatalog LoadCatalog(string file, string json)
     {
+        try
+        {
+            return LoadCatalogCore(file, json);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new ScopeLoadException([new ScopeLoadError(file, "$", "malformed catalog: " + ex.Message)]);
+        }
+    }
+
+    private static TableCatalog LoadCatalogCore(string file, string json)
+    {
         var errors = new List<ScopeLoadError>();
         using var doc = Parse(file, json);
         var tables = new List<TableDefinition>();
@@ -109,6 +121,12 @@ public static partial class ScopeLoader
                 continue;
             }
 
+            if (tables.Any(t => t.Name == tableProp.Name))
+            {
+                errors.Add(new(file, tpath, $"table '{tableProp.Name}' is defined twice"));
+                continue;
+            }
+
             var columns = new List<ColumnDefinition>();
             if (TryGetObject(tableProp.Value, "columns", file, tpath, errors, out var colsEl))
             {
@@ -126,6 +144,12 @@ public static partial class ScopeLoader
                     if (!TypeNames.TryGetValue(typeText.TrimEnd('?'), out var type))
                     {
                         errors.Add(new(file, cpath, $"unknown column type '{typeText}'; expected one of {string.Join(", ", TypeNames.Keys)} (append '?' for nullable)"));
+                        continue;
+                    }
+
+                    if (columns.Any(c => c.Name == col.Name) || typeText.EndsWith("??", StringComparison.Ordinal))
+                    {
+                        errors.Add(new(file, cpath, $"column '{col.Name}' is defined twice or has a malformed type"));
                         continue;
                     }
 
@@ -187,6 +211,18 @@ public static partial class ScopeLoader
 
     /// <summary>Parses and validates one scope file against the catalog.</summary>
     public static ScopeDefinition LoadScope(TableCatalog catalog, string file, string json)
+    {
+        try
+        {
+            return LoadScopeCore(catalog, file, json);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new ScopeLoadException([new ScopeLoadError(file, "$", "malformed scope file: " + ex.Message)]);
+        }
+    }
+
+    private static ScopeDefinition LoadScopeCore(TableCatalog catalog, string file, string json)
     {
         var errors = new List<ScopeLoadError>();
         using var doc = Parse(file, json);
@@ -288,6 +324,7 @@ public static partial class ScopeLoader
         if (directionText is not null && !Directions.TryGetValue(directionText, out direction))
         {
             errors.Add(new(file, $"{path}.direction", $"unknown direction '{directionText}'; expected bidirectional, download or upload"));
+            return null;
         }
 
         FilterNode filter = new FilterAll([]);
@@ -298,6 +335,11 @@ public static partial class ScopeLoader
         else if (direction != SyncDirection.DownloadOnly)
         {
             errors.Add(new(file, $"{path}.filter", "a table devices write to needs a filter that ties rows to the principal"));
+        }
+
+        if (direction != SyncDirection.DownloadOnly && el.TryGetProperty("filter", out _) && !TiesToPrincipal(filter))
+        {
+            errors.Add(new(file, $"{path}.filter", "a table devices write to needs a filter that ties rows to the principal: a top-level clause {\"column\": ..., \"eq\": \"$farmer_id\"} or \"$user_id\""));
         }
 
         var policy = ConflictPolicy.ServerWins;
@@ -356,6 +398,9 @@ public static partial class ScopeLoader
 
         return errors.Count > before ? null : new ScopeTable(table, direction, filter, policy, columnPolicies, readOnly);
     }
+
+    private static bool TiesToPrincipal(FilterNode filter) =>
+        filter is FilterAll all && all.Children.Any(c => c is FilterComparison { Operator: FilterOperator.Eq, Parameter: ScopeParameter.FarmerId or ScopeParameter.UserId });
 
     private static FilterAll? ParseFilterList(TableDefinition table, string file, string path, JsonElement el, List<ScopeLoadError> errors)
     {
