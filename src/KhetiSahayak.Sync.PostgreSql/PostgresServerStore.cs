@@ -174,6 +174,9 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
     protected override string ChangedBetween(string alias, string from, string to) =>
         $"{alias}._version >= pg_snapshot_xmin({from}::text::pg_snapshot) AND NOT pg_visible_in_snapshot({alias}._version, {from}::text::pg_snapshot) AND pg_visible_in_snapshot({alias}._version, {to}::text::pg_snapshot)";
 
+    protected override string ChangedSince(string alias, string from) =>
+        $"{alias}._version >= pg_snapshot_xmin({from}::text::pg_snapshot) AND NOT pg_visible_in_snapshot({alias}._version, {from}::text::pg_snapshot)";
+
     protected override string VisibleIn(string alias, string watermark) => $"pg_visible_in_snapshot({alias}._version, {watermark}::text::pg_snapshot)";
 
     protected override string AfterPosition(string alias, string keyColumn, string version, string key) =>

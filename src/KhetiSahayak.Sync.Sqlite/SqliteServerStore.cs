@@ -183,6 +183,8 @@ public sealed class SqliteServerStore : RelationalServerStore
 
     protected override string ChangedBetween(string alias, string from, string to) => $"{alias}._version > {from} AND {alias}._version <= {to}";
 
+    protected override string ChangedSince(string alias, string from) => $"{alias}._version > {from}";
+
     protected override string VisibleIn(string alias, string watermark) => $"{alias}._version <= {watermark}";
 
     protected override string AfterPosition(string alias, string keyColumn, string version, string key) =>

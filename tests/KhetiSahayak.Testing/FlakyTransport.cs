@@ -11,6 +11,9 @@ public sealed class FlakyTransport(ISyncTransport inner, double failureRate, int
     private readonly Random _random = new(seed);
     private readonly object _gate = new();
 
+    /// <summary>The chance that a response is lost; set to 0 to heal the link.</summary>
+    public double FailureRate { get; set; } = failureRate;
+
     public int Requests { get; private set; }
 
     public int PullFailures { get; private set; }
@@ -24,7 +27,7 @@ public sealed class FlakyTransport(ISyncTransport inner, double failureRate, int
         lock (_gate)
         {
             Requests++;
-            return _random.NextDouble() < failureRate;
+            return _random.NextDouble() < FailureRate;
         }
     }
 

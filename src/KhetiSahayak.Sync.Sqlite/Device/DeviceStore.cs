@@ -273,6 +273,12 @@ public sealed class DeviceStore : IAsyncDisposable
             }
 
             var row = result.Row;
+            if (row is not null)
+            {
+                // The server just told us this row's state; a replacement in progress need not reconsider it.
+                await ExecAsync("DELETE FROM _ks_replace WHERE tbl = @t AND row_key = @k", tx, cancellationToken, ("@t", change.Table), ("@k", change.Key));
+            }
+
             if (seq == change.Sequence)
             {
                 await ExecAsync("DELETE FROM _ks_pending WHERE tbl = @t AND row_key = @k", tx, cancellationToken, ("@t", change.Table), ("@k", change.Key));

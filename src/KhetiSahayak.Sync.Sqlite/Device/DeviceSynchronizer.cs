@@ -41,6 +41,13 @@ public sealed class DeviceSynchronizer(DeviceStore store, ISyncTransport transpo
         }
 
         var cursor = await store.GetCursorAsync(cancellationToken);
+        if (cursor is null)
+        {
+            // A first pull starts from nothing, so it carries no tombstones. Rows the device already holds (pushed
+            // before it ever pulled) are reconciled like a replacement sync: kept if the pull brings them back.
+            await store.BeginReplacementAsync(cancellationToken);
+        }
+
         while (true)
         {
             PullResponse page;

@@ -49,6 +49,9 @@ public abstract class RelationalServerStore : IServerStore
     /// <summary>Rows of <paramref name="alias"/> committed after watermark <paramref name="from"/> and within <paramref name="to"/>.</summary>
     protected internal abstract string ChangedBetween(string alias, string from, string to);
 
+    /// <summary>Rows of <paramref name="alias"/> committed after watermark <paramref name="from"/>, up to now.</summary>
+    protected internal abstract string ChangedSince(string alias, string from);
+
     /// <summary>Rows of <paramref name="alias"/> whose version is within watermark <paramref name="watermark"/>.</summary>
     protected internal abstract string VisibleIn(string alias, string watermark);
 
@@ -171,7 +174,7 @@ public abstract class RelationalServerStore : IServerStore
                     ? $"{rowSelect} WHERE {VisibleIn("t", toP)} AND NOT t._deleted AND {Filter("t", q.Parameters, "n")} AND {AfterPosition("t", key, av, ak)} {order}"
                     : $"{rowSelect} WHERE {ChangedBetween("t", fromP, toP)} AND {Filter("t", q.Parameters, "n")} AND {AfterPosition("t", key, av, ak)} {order}";
             case PullPhase.MovedOut when fromP is not null && hasMoves:
-                return MovesSql(table, fromP, toP, av, ak, limit, Filter("m", q.Parameters, "n"), Filter("t", q.Parameters, "n"));
+                return MovesSql(table, ChangedBetween("m", fromP, toP), av, ak, limit, Filter("m", q.Parameters, "n"), Filter("t", q.Parameters, "n"));
             case PullPhase.Entered when fromP is not null && q.PreviousParameters is not null:
                 return $"{rowSelect} WHERE {VisibleIn("t", fromP)} AND NOT t._deleted AND {Filter("t", q.Parameters, "n")} AND NOT COALESCE({Filter("t", q.PreviousParameters, "o")}, FALSE) AND {AfterPosition("t", key, av, ak)} {order}";
             case PullPhase.Left when fromP is not null && q.PreviousParameters is not null:
@@ -179,17 +182,19 @@ public abstract class RelationalServerStore : IServerStore
                     $"AND NOT (NOT t._deleted AND COALESCE({Filter("t", q.Parameters, "n")}, FALSE)) " +
                     $"AND (NOT t._deleted OR NOT {VisibleIn("t", fromP)}) AND {AfterPosition("t", key, av, ak)} {order}";
             case PullPhase.LeftMoved when fromP is not null && q.PreviousParameters is not null && hasMoves:
-                return MovesSql(table, fromP, toP, av, ak, limit, Filter("m", q.PreviousParameters, "o"), Filter("t", q.Parameters, "n"));
+                // Not bounded by the target: a row the old parameters let in may have moved while the pull ran, and
+                // with the parameters now changed no later pull would look at the old filter again.
+                return MovesSql(table, ChangedSince("m", fromP), av, ak, limit, Filter("m", q.PreviousParameters, "o"), Filter("t", q.Parameters, "n"));
             default:
                 return null;
         }
     }
 
-    private string MovesSql(TableDefinition table, string fromP, string toP, string av, string ak, string limit, string movedFilter, string currentFilter)
+    private string MovesSql(TableDefinition table, string window, string av, string ak, string limit, string movedFilter, string currentFilter)
     {
         var key = Q(table.Key);
         return $"SELECT m.row_key, {VersionAsInteger("m")} FROM {Q(table.Name + MovesSuffix)} m " +
-            $"WHERE {ChangedBetween("m", fromP, toP)} AND {movedFilter} AND {AfterPosition("m", "row_key", av, ak)} " +
+            $"WHERE {window} AND {movedFilter} AND {AfterPosition("m", "row_key", av, ak)} " +
             $"AND NOT EXISTS (SELECT 1 FROM {Q(table.Name)} t WHERE t.{key} = m.row_key AND NOT t._deleted AND {currentFilter}) " +
             $"GROUP BY m._version, m.row_key ORDER BY m._version, m.row_key LIMIT {limit}";
     }

@@ -1,0 +1,150 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using KhetiSahayak.Sync.Engine;
+using KhetiSahayak.Sync.Protocol;
+using KhetiSahayak.Sync.Scopes;
+
+namespace KhetiSahayak.Server.Features.Sync;
+
+/// <summary>
+/// Writes a sync answer (PROTOCOL.md, "Responses"): push results, then a pull page with column names once per table
+/// and each row as a positional array <c>[version, v1, v2, ...]</c>. Values are encoded by <see cref="ValueCodec"/> with
+/// their column types, straight into the response pipe.
+/// </summary>
+internal sealed class SyncWireResult(ScopeDefinition scope, IReadOnlyList<Mutation> pushed, PushResponse? push, PullResponse? page) : IResult
+{
+    private const int FlushThreshold = 32 * 1024;
+
+    public PushResponse? Push => push;
+
+    public PullResponse? Page => page;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        var pipe = response.BodyWriter;
+        var cancellationToken = httpContext.RequestAborted;
+        await using var writer = new Utf8JsonWriter(pipe);
+        writer.WriteStartObject();
+        if (push is not null)
+        {
+            writer.WriteStartArray("results");
+            for (var i = 0; i < push.Results.Count; i++)
+            {
+                // The engine answers each mutation in push order; the mutation names the table the row values belong to.
+                var result = push.Results[i];
+                var table = i < pushed.Count && pushed[i].Id == result.Id ? pushed[i].Table : pushed.FirstOrDefault(m => m.Id == result.Id)?.Table;
+                WriteResult(writer, result, table);
+                await FlushIfFullAsync(writer, pipe, cancellationToken);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (page is not null)
+        {
+            writer.WriteStartArray("changes");
+            foreach (var changes in page.Changes)
+            {
+                var table = scope.TryGetTable(changes.Table, out var st) ? st.Table : throw new InvalidOperationException($"page table {changes.Table} is not in scope {scope.Name}");
+                var types = changes.Columns.Select(c => table.Columns[table.Ordinal(c)].Type).ToArray();
+                writer.WriteStartObject();
+                writer.WriteString("table", changes.Table);
+                writer.WriteStartArray("columns");
+                foreach (var column in changes.Columns)
+                {
+                    writer.WriteStringValue(column);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("rows");
+                foreach (var row in changes.Upserts)
+                {
+                    writer.WriteStartArray();
+                    writer.WriteNumberValue(row.Version);
+                    for (var i = 0; i < types.Length; i++)
+                    {
+                        ValueCodec.WriteJson(writer, types[i], row.Values[i]);
+                    }
+
+                    writer.WriteEndArray();
+                    await FlushIfFullAsync(writer, pipe, cancellationToken);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("deletes");
+                foreach (var key in changes.Deletes)
+                {
+                    writer.WriteStringValue(key);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("cursor", page.Cursor);
+            writer.WriteBoolean("hasMore", page.HasMore);
+        }
+
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
+        await pipe.FlushAsync(cancellationToken);
+    }
+
+    private void WriteResult(Utf8JsonWriter writer, MutationResult result, string? tableName)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", result.Id);
+        writer.WriteString("status", result.Status switch
+        {
+            MutationStatus.Applied => "applied",
+            MutationStatus.Merged => "merged",
+            MutationStatus.Conflict => "conflict",
+            _ => "rejected",
+        });
+        if (result.Code is not null)
+        {
+            writer.WriteString("code", result.Code);
+        }
+
+        if (result.Message is not null)
+        {
+            writer.WriteString("message", result.Message);
+        }
+
+        if (result.Row is { } row)
+        {
+            writer.WriteStartObject("row");
+            writer.WriteNumber("version", row.Version);
+            writer.WriteBoolean("absent", row.Absent);
+            if (row.Values is not null && tableName is not null && scope.TryGetTable(tableName, out var st) && st.Table.Columns.Count == row.Values.Count)
+            {
+                writer.WriteStartArray("values");
+                for (var i = 0; i < row.Values.Count; i++)
+                {
+                    ValueCodec.WriteJson(writer, st.Table.Columns[i].Type, row.Values[i]);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static async ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PipeWriter pipe, CancellationToken cancellationToken)
+    {
+        if (writer.BytesPending >= FlushThreshold)
+        {
+            writer.Flush();
+            await pipe.FlushAsync(cancellationToken);
+        }
+    }
+}
