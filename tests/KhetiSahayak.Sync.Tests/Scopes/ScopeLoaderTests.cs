@@ -767,4 +767,20 @@ public sealed class ScopeLoaderTests
 
         throw new DirectoryNotFoundException($"no directory above {TestContext.CurrentContext.TestDirectory} contains KhetiSahayak.sln");
     }
+
+    [Test]
+    public void LoadScope_WritableTableFilterNotTiedToPrincipal_FailsNamingTheFilter()
+    {
+        var catalog = ScopeLoader.LoadCatalog("catalog.json", """
+            { "tables": { "note": { "key": "note_id", "columns": { "note_id": "uuid", "owner_id": "uuid", "lang": "text" } } } }
+            """);
+
+        var ex = Assert.Throws<ScopeLoadException>(() => ScopeLoader.LoadScope(catalog, "open.v1.json", """
+            { "scope": "open", "version": 1, "tables": [ { "table": "note", "direction": "bidirectional",
+              "filter": [ { "column": "lang", "eq": "mr-IN" } ], "conflict": { "policy": "merge" } } ] }
+            """));
+
+        Assert.That(ex!.Errors.Single().JsonPath, Is.EqualTo("$.tables[0].filter"));
+        Assert.That(ex.Errors.Single().Reason, Does.Contain("ties rows to the principal"));
+    }
 }
