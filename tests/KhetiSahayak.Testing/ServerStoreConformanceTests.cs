@@ -468,6 +468,45 @@ public abstract class ServerStoreConformanceTests
         Assert.That(report.RowsUpserted + report.RowsDeleted, Is.Zero);
     }
 
+    [Test]
+    public async Task ExtensionOfficer_AssignedBlocks_ReadsThoseFarmersAndOwnsOnlyOwnVisits()
+    {
+        var officer = Guid.CreateVersion7();
+        await H.ServerUpsertAsync("officer_assignment", new Dictionary<string, object?>
+        {
+            ["assignment_id"] = Guid.CreateVersion7(), ["officer_id"] = officer, ["lgd_district_code"] = 481L, ["lgd_block_code"] = 4436L,
+        });
+        var inBlock = await H.SeedFarmerAsync(481, 4436);
+        var elsewhere = await H.SeedFarmerAsync(481, 4437);
+        var otherOfficersVisit = Guid.CreateVersion7();
+        await H.ServerUpsertAsync("field_visit", new Dictionary<string, object?>
+        {
+            ["visit_id"] = otherOfficersVisit, ["officer_id"] = Guid.CreateVersion7(), ["lgd_district_code"] = 481L, ["visited_on"] = new DateOnly(2026, 7, 1),
+        });
+        var scope = H.Scopes.Find("extension-officer", 1)!;
+        var principal = new SyncPrincipal(officer, "extension_officer", Guid.CreateVersion7(), null);
+        var device = await H.NewDeviceAsync(scope);
+        await H.SyncAsync(device, principal);
+
+        var profiles = (await device.ReadAllAsync("farmer_profile", CancellationToken.None)).Select(r => (Guid)r[0]!).ToList();
+        Assert.That(profiles, Is.EqualTo(new[] { inBlock }));
+        Assert.That(await device.ReadAllAsync("field_visit", CancellationToken.None), Is.Empty, "another officer's visit is not shown");
+
+        var visit = Guid.CreateVersion7();
+        await DeviceExecAsync(device, "INSERT INTO field_visit (visit_id, officer_id, farmer_id, lgd_district_code, lgd_block_code, visited_on, purpose) VALUES (@v, @o, @f, 481, 4436, '2026-07-02', 'yellow mosaic check')",
+            ("@v", visit), ("@o", officer), ("@f", inBlock));
+        await DeviceExecAsync(device, "UPDATE farmer_profile SET full_name = 'changed by officer' WHERE farmer_id = @f", ("@f", inBlock));
+        var report = await H.SyncAsync(device, principal);
+
+        Assert.That(report.Rejected, Is.EqualTo(1), "farmer profiles are read-only for officers");
+        Assert.That((await H.Store.ReadRowsAsync(H.Catalog["field_visit"], "visit_id", visit, CancellationToken.None)), Has.Count.EqualTo(1));
+        var profile = (await H.Store.ReadRowsAsync(H.Catalog["farmer_profile"], "farmer_id", inBlock, CancellationToken.None)).Single();
+        Assert.That(profile.Values[H.Catalog["farmer_profile"].Ordinal("full_name")], Is.Not.EqualTo("changed by officer"));
+        var local = (await device.ReadAllAsync("farmer_profile", CancellationToken.None)).Single();
+        Assert.That(local[H.Catalog["farmer_profile"].Ordinal("full_name")], Is.EqualTo(profile.Values[H.Catalog["farmer_profile"].Ordinal("full_name")]), "the refused edit is rolled back on the device");
+        _ = elsewhere;
+    }
+
     private async Task<(Guid Farmer, SyncPrincipal Principal, Sync.Sqlite.Device.DeviceStore Device, Guid Plot)> FarmerWithSyncedPlotAsync()
     {
         var farmer = await H.SeedFarmerAsync(481, 4436);
