@@ -93,7 +93,7 @@ public sealed class SyncEngine(
         }
 
         var now = time.GetUtcNow();
-        ctx.Scope.TryGetTable(m.Table, out var st);
+        ctx.Scope.TryGetTable(m.Table ?? string.Empty, out var st);
         if (outcome.Ledger is { } ledger)
         {
             await ctx.Session.RecordConflictAsync(ledger with
