@@ -320,6 +320,7 @@ public abstract class ServerStoreConformanceTests
         var bad = new (Mutation Mutation, string Code, string Reason)[]
         {
             (goodMutation with { Id = Guid.CreateVersion7(), Table = "payments" }, SyncErrorCodes.UnknownTable, "payments"),
+            (goodMutation with { Id = Guid.CreateVersion7(), Table = null! }, SyncErrorCodes.UnknownTable, "is not part of scope"),
             (goodMutation with { Id = Guid.CreateVersion7(), Table = "crop" }, SyncErrorCodes.TableReadOnly, "download-only"),
             (goodMutation with { Id = Guid.CreateVersion7(), Key = "not-a-uuid" }, SyncErrorCodes.InvalidKey, "not-a-uuid"),
             (With("colour", json("\"red\"")), SyncErrorCodes.UnknownColumn, "colour"),
