@@ -104,7 +104,7 @@ public sealed class SyncEngine(
                 DeviceId = ctx.Principal.DeviceId,
                 UserId = ctx.Principal.UserId,
                 MutationId = m.Id,
-                Table = m.Table,
+                Table = m.Table ?? string.Empty,
                 RowKey = m.Key ?? string.Empty,
             }, cancellationToken);
         }
