@@ -16,7 +16,7 @@ namespace KhetiSahayak.Cli.Simulation;
 /// edited concurrently. At the end the link heals, every device syncs until quiet, and each device is compared with
 /// the server's view of its farmer (fetched by a fresh witness device straight from the server).
 /// </summary>
-public sealed class Simulator(SimulationOptions options, ScopeSet scopes)
+public sealed class Simulator(SimulationOptions options, ScopeSet scopes, Func<Guid, Guid, CancellationToken, Task<string>>? tokens = null)
 {
     private static readonly long[] Districts = [481, 490, 532];
 
@@ -227,8 +227,14 @@ public sealed class Simulator(SimulationOptions options, ScopeSet scopes)
         return (lost, diverged);
     }
 
-    private static async Task<string> TokenAsync(HttpClient direct, Guid farmer, Guid device, CancellationToken cancellationToken)
+    /// <summary>A farmer token for a device: from the caller's source, or the server's Development token endpoint.</summary>
+    private async Task<string> TokenAsync(HttpClient direct, Guid farmer, Guid device, CancellationToken cancellationToken)
     {
+        if (tokens is not null)
+        {
+            return await tokens(farmer, device, cancellationToken);
+        }
+
         using var response = await direct.PostAsJsonAsync("dev/token", new { role = "farmer", farmerId = farmer, deviceId = device }, cancellationToken);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<TokenBody>(cancellationToken) ?? throw new InvalidOperationException("empty token response");
