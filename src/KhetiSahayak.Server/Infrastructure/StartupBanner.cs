@@ -17,7 +17,8 @@ internal sealed partial class StartupBanner(IServer server, IHostEnvironment env
 
         if (environment.IsDevelopment() && addresses.FirstOrDefault() is { } first)
         {
-            LogTokenHint(logger, $"curl -s -X POST {first}/dev/token -H 'Content-Type: application/json' -d '{{\"role\":\"farmer\"}}'");
+            var command = $"curl -s -X POST {first}/dev/token -H 'Content-Type: application/json' -d '{{\"role\":\"farmer\"}}'";
+            LogTokenHint(logger, command);
         }
 
         return Task.CompletedTask;

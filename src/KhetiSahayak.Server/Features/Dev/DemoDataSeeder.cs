@@ -52,7 +52,7 @@ internal sealed partial class DemoDataSeeder(
         {
             rows = BuildRows(folder);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidDataException or IOException or KeyNotFoundException)
+        catch (Exception ex) when (ex is JsonException or InvalidDataException or IOException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             LogUnreadable(logger, folder, ex);
             return;
@@ -189,8 +189,14 @@ internal sealed partial class DemoDataSeeder(
             values["issuing_office"] = officeName.GetString();
         }
 
-        var translations = advisory.TryGetProperty("translations", out var t) ? t.EnumerateObject().ToList() : [];
-        values["primary_lang"] ??= translations.Select(p => p.Name).FirstOrDefault() ?? "en-IN";
+        // A language may be listed without a translation yet (null); it gets no row.
+        var translations = advisory.TryGetProperty("translations", out var t)
+            ? t.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object).ToList()
+            : [];
+        if (values.GetValueOrDefault("primary_lang") is null)
+        {
+            values["primary_lang"] = translations.Select(p => p.Name).FirstOrDefault() ?? "en-IN";
+        }
         add("advisory", values);
 
         var advisoryId = (Guid)values["advisory_id"]!;

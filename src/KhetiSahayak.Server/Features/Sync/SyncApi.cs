@@ -5,6 +5,7 @@ using KhetiSahayak.Sync.Engine;
 using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Scopes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace KhetiSahayak.Server.Features.Sync;
@@ -21,7 +22,7 @@ internal static class SyncApi
         builder.Services.AddOptions<SyncHostOptions>().BindConfiguration(SyncHostOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IPostConfigureOptions<SyncHostOptions>, DevelopmentKeys>();
         builder.Services.AddOptions<SyncEngineOptions>().BindConfiguration(SyncEngineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new CursorProtector(CursorProtector.KeyFromSecret(sp.GetRequiredService<IOptions<SyncHostOptions>>().Value.CursorKey!)));
         builder.Services.AddSingleton<IScopeParameterResolver>(sp => new ScopeParameterResolver(sp.GetRequiredService<KhetiSahayak.Sync.Stores.IServerStore>(), sp.GetRequiredService<ScopeSet>().Catalog));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<SyncEngineOptions>>().Value);

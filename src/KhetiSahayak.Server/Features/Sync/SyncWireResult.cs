@@ -1,5 +1,7 @@
 using System.IO.Pipelines;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using KhetiSahayak.Sync.Engine;
 using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Scopes;
@@ -15,6 +17,10 @@ internal sealed class SyncWireResult(ScopeDefinition scope, IReadOnlyList<Mutati
 {
     private const int FlushThreshold = 32 * 1024;
 
+    // Indic text stays UTF-8 (3 bytes a character) instead of \uXXXX escapes (6); HTML-sensitive characters are
+    // still escaped, which a JSON API never needs but costs nothing.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
     public PushResponse? Push => push;
 
     public PullResponse? Page => page;
@@ -28,7 +34,7 @@ internal sealed class SyncWireResult(ScopeDefinition scope, IReadOnlyList<Mutati
         response.Headers.CacheControl = "no-store";
         var pipe = response.BodyWriter;
         var cancellationToken = httpContext.RequestAborted;
-        await using var writer = new Utf8JsonWriter(pipe);
+        await using var writer = new Utf8JsonWriter(pipe, WriterOptions);
         writer.WriteStartObject();
         if (push is not null)
         {

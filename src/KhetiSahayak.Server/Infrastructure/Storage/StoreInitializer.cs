@@ -13,10 +13,10 @@ internal sealed partial class StoreInitializer(ScopeSet scopes, IServerStore sto
     {
         await store.ProvisionAsync(scopes, cancellationToken);
         readiness.MarkReady();
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            LogProvisioned(logger, store.GetType().Name, scopes.Catalog.Tables.Count, string.Join(", ", scopes.Scopes.Select(s => $"{s.Name}.v{s.Version}")));
-        }
+        var storeName = store.GetType().Name;
+        var tableCount = scopes.Catalog.Tables.Count;
+        var scopeNames = string.Join(", ", scopes.Scopes.Select(s => $"{s.Name}.v{s.Version}"));
+        LogProvisioned(logger, storeName, tableCount, scopeNames);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

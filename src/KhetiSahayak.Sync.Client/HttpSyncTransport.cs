@@ -1,0 +1,258 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json;
+using KhetiSahayak.Sync.Protocol;
+using KhetiSahayak.Sync.Scopes;
+
+namespace KhetiSahayak.Sync.Client;
+
+/// <summary>
+/// The device side of the HTTP sync protocol (PROTOCOL.md beside the server's sync feature). Sends gzip-compressed
+/// request bodies, accepts brotli or gzip answers, turns ProblemDetails into <see cref="SyncProtocolException"/> with
+/// the server's stable code, and retries transient failures with exponential back-off and jitter. A retried push
+/// resends the same bytes, so the same mutation ids: the server applies them once and answers the same.
+/// </summary>
+public sealed class HttpSyncTransport : ISyncTransport, IDisposable
+{
+    private readonly HttpSyncTransportOptions _options;
+    private readonly Dictionary<(string, int), ScopeDefinition> _scopes;
+    private readonly HttpClient _http;
+    private readonly WireCounters _counters = new();
+    private Prefetched? _prefetched;
+
+    /// <param name="scopes">The scope definitions the app was built with; answers are decoded with their column types.</param>
+    public HttpSyncTransport(HttpSyncTransportOptions options, IEnumerable<ScopeDefinition> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(scopes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
+        _options = options;
+        _scopes = scopes.ToDictionary(s => (s.Name, s.Version));
+        var counters = _counters;
+        var handler = new SocketsHttpHandler
+        {
+            AutomaticDecompression = DecompressionMethods.Brotli | DecompressionMethods.GZip,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+
+            // Counting at the socket measures what the phone pays for: headers, compressed bodies, TLS.
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new CountingStream(new NetworkStream(socket, ownsSocket: true), counters);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var baseAddress = options.BaseAddress.AbsoluteUri.EndsWith('/') ? options.BaseAddress : new Uri(options.BaseAddress.AbsoluteUri + "/");
+        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>Requests, retries and wire bytes so far.</summary>
+    public HttpSyncTransportStats Stats => _counters.Snapshot();
+
+    public async Task<PushResponse> PushAsync(string scope, int scopeVersion, IReadOnlyList<Mutation> mutations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mutations);
+        var definition = Scope(scope, scopeVersion);
+        if (_options.CurrentCursor is { } currentCursor)
+        {
+            var cursor = await currentCursor(cancellationToken);
+            using var answer = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}", SyncWire.WriteRequest(scopeVersion, cursor, mutations), cancellationToken);
+            var push = SyncWire.ReadPush(answer.RootElement, definition, mutations);
+
+            // Computed after this push committed, so it is at least as new as every result just returned.
+            _prefetched = SyncWire.HasPage(answer.RootElement)
+                ? new Prefetched(scope, scopeVersion, cursor, SyncWire.ReadPage(answer.RootElement, definition))
+                : null;
+            return push;
+        }
+
+        using var pushed = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}/push", SyncWire.WriteRequest(scopeVersion, null, mutations), cancellationToken);
+        return SyncWire.ReadPush(pushed.RootElement, definition, mutations);
+    }
+
+    public async Task<PullResponse> PullAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken)
+    {
+        var definition = Scope(scope, scopeVersion);
+        var prefetched = Interlocked.Exchange(ref _prefetched, null);
+        if (prefetched is not null && prefetched.Scope == scope && prefetched.ScopeVersion == scopeVersion && prefetched.Cursor == cursor)
+        {
+            return prefetched.Page;
+        }
+
+        using var answer = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}/pull", SyncWire.WriteRequest(scopeVersion, cursor, null), cancellationToken);
+        return SyncWire.ReadPage(answer.RootElement, definition);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private ScopeDefinition Scope(string scope, int version) =>
+        _scopes.TryGetValue((scope, version), out var definition)
+            ? definition
+            : throw new ArgumentException($"scope {scope} v{version} was not given to this transport", nameof(scope));
+
+    /// <summary>Posts a JSON body and returns the parsed answer, retrying what is worth retrying.</summary>
+    private async Task<JsonDocument> SendAsync(string path, byte[] json, CancellationToken cancellationToken)
+    {
+        var (body, encoding) = Compress(json);
+        for (var attempt = 1; ; attempt++)
+        {
+            _counters.Request();
+            TimeSpan? retryAfter = null;
+            Exception failure;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(_options.AttemptTimeout);
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    if (encoding is not null)
+                    {
+                        request.Content.Headers.ContentEncoding.Add(encoding);
+                    }
+
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _options.AccessToken(timeout.Token));
+                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+                        try
+                        {
+                            return await JsonDocument.ParseAsync(stream, default, timeout.Token);
+                        }
+                        catch (JsonException)
+                        {
+                            // A captive portal's HTML page, say: not something a retry fixes.
+                            throw new SyncProtocolException(SyncWire.InvalidResponse, "The server's answer is not JSON.");
+                        }
+                    }
+
+                    var status = (int)response.StatusCode;
+                    if (!IsTransient(status))
+                    {
+                        throw await ProblemAsync(response, timeout.Token);
+                    }
+
+                    retryAfter = RetryAfter(response);
+                    failure = new HttpRequestException($"The sync server answered {status}.", null, response.StatusCode);
+                }
+                catch (HttpRequestException ex)
+                {
+                    failure = ex;
+                }
+                catch (IOException ex)
+                {
+                    failure = ex;
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    failure = new TimeoutException($"No complete answer within {_options.AttemptTimeout}.", ex);
+                }
+            }
+
+            if (attempt >= _options.MaxAttempts)
+            {
+                throw failure;
+            }
+
+            var delay = Delay(attempt, retryAfter);
+            if (delay is null)
+            {
+                throw failure;
+            }
+
+            _counters.Retry();
+            await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken);
+        }
+    }
+
+    private (byte[] Body, string? Encoding) Compress(byte[] json)
+    {
+        if (json.Length < _options.CompressRequestsFrom)
+        {
+            return (json, null);
+        }
+
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(json);
+        }
+
+        return buffer.Length < json.Length ? (buffer.ToArray(), "gzip") : (json, null);
+    }
+
+    /// <summary>408, 429 and 5xx may succeed later; every other error answer will not.</summary>
+    internal static bool IsTransient(int status) => status is 408 or 429 or >= 500;
+
+    /// <summary>
+    /// The wait before the next attempt: the server's Retry-After plus up to 20% jitter when it sent one (null, give up,
+    /// when it asks for longer than <see cref="HttpSyncTransportOptions.MaxDelay"/>); otherwise exponential back-off
+    /// with "equal jitter": half the doubled delay fixed, half random, so devices that failed together spread out.
+    /// </summary>
+    internal TimeSpan? Delay(int attempt, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } wait)
+        {
+            return wait > _options.MaxDelay ? null : wait * (1 + (0.2 * Random.Shared.NextDouble()));
+        }
+
+        var ceiling = Math.Min(_options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1), _options.MaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return header?.Date is { } date ? TimeSpan.FromTicks(Math.Max(0, (date - _options.TimeProvider.GetUtcNow()).Ticks)) : null;
+    }
+
+    /// <summary>An error answer as the exception the app and DeviceSynchronizer branch on: its stable code and detail.</summary>
+    private static async Task<SyncProtocolException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var code = "http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var detail = $"The sync server answered {status}.";
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var problem = await JsonDocument.ParseAsync(stream, default, cancellationToken);
+            if (problem.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                if (problem.RootElement.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String)
+                {
+                    code = c.GetString()!;
+                }
+
+                if (problem.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String)
+                {
+                    detail = d.GetString()!;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a ProblemDetails body (a proxy's page): the status code is all there is.
+        }
+
+        return new SyncProtocolException(code, detail);
+    }
+
+    private sealed record Prefetched(string Scope, int ScopeVersion, string? Cursor, PullResponse Page);
+}

@@ -1,0 +1,8 @@
+namespace KhetiSahayak.Server.Tests;
+
+/// <summary>The server store a test host runs on.</summary>
+public enum StoreKind
+{
+    Sqlite,
+    Postgres,
+}
