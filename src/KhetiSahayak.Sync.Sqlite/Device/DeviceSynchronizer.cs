@@ -55,7 +55,8 @@ public sealed class DeviceSynchronizer(DeviceStore store, ISyncTransport transpo
             {
                 page = await transport.PullAsync(scope.Name, scope.Version, cursor, cancellationToken);
             }
-            catch (SyncProtocolException ex) when (ex.Code is SyncErrorCodes.CursorExpired && !replacement)
+            catch (SyncProtocolException ex) when (ex.Code is SyncErrorCodes.CursorExpired or SyncErrorCodes.CursorMismatch or SyncErrorCodes.CursorInvalid
+                && cursor is not null && !replacement)
             {
                 await store.BeginReplacementAsync(cancellationToken);
                 replacement = true;

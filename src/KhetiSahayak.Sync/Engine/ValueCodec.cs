@@ -10,6 +10,9 @@ namespace KhetiSahayak.Sync.Engine;
 /// </summary>
 public static class ValueCodec
 {
+    // Indic text stays as UTF-8 rather than \uXXXX escapes: half the bytes, on every pull.
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Reads a JSON value as the column's CLR value; false when the JSON does not fit the type.</summary>
     public static bool TryFromJson(ColumnDefinition column, JsonElement json, out object? value)
     {
@@ -81,7 +84,7 @@ public static class ValueCodec
             case ColumnType.Json:
                 if (json.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
                 {
-                    value = JsonSerializer.Serialize(json);
+                    value = JsonSerializer.Serialize(json, Relaxed);
                     return true;
                 }
 
@@ -133,7 +136,7 @@ public static class ValueCodec
     public static string ToJsonObject(TableDefinition table, IEnumerable<KeyValuePair<string, object?>> values)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Relaxed.Encoder }))
         {
             writer.WriteStartObject();
             foreach (var (name, value) in values)

@@ -24,5 +24,4 @@ public static class SyncErrorCodes
     public const string RowNotFound = "row_not_found";
     public const string WriteFailed = "write_failed";
     public const string MutationIdReused = "mutation_id_reused";
-    public const string DuplicateInBatch = "duplicate_in_batch";
 }

@@ -24,6 +24,7 @@ internal static class StoreExtensions
         });
         builder.Services.AddSingleton<StoreReadiness>();
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddHostedService<TombstonePurge>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [StoreHealthCheck.ReadyTag]);
         return builder;
     }
