@@ -1,10 +1,23 @@
 using System.CommandLine;
-using KhetiSahayak.Cli;
+using KhetiSahayak.Cli.Bench;
 using KhetiSahayak.Cli.Simulation;
 
-var root = new RootCommand("kheti: the Kheti Sahayak sync tool");
-var device = new Command("device", "Work with one device database");
-device.Subcommands.Add(DeviceSyncCommand.Create());
-root.Subcommands.Add(device);
-root.Subcommands.Add(SimulateCommand.Create());
-return await root.Parse(args).InvokeAsync();
+namespace KhetiSahayak.Cli;
+
+/// <summary>
+/// The entry point. A named class rather than top-level statements, so that test projects referencing both this
+/// tool and the server do not see two global <c>Program</c> types.
+/// </summary>
+internal static class KhetiProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("kheti: the Kheti Sahayak sync tool");
+        var device = new Command("device", "Work with one device database");
+        device.Subcommands.Add(DeviceSyncCommand.Create());
+        root.Subcommands.Add(device);
+        root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return await root.Parse(args).InvokeAsync();
+    }
+}
