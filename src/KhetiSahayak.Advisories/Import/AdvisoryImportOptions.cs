@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace KhetiSahayak.Advisories.Import;
+
+/// <summary>Limits and batching of an advisory import.</summary>
+public sealed class AdvisoryImportOptions
+{
+    public const string SectionName = "AdvisoryImport";
+
+    /// <summary>Valid records per write transaction (each record lands whole with its translations, or not at all).</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Most SMS segments an <c>sms_text</c> may take. 3 allows 201 characters of any Indic script (UCS-2, 67 per
+    /// segment) or 459 GSM-7 characters; every segment is billed, and DLT templates are rarely longer.
+    /// </summary>
+    [Range(1, 10)]
+    public int MaxSmsSegments { get; set; } = 3;
+
+    [Range(1, 10_000)]
+    public int MaxTitleLength { get; set; } = 200;
+
+    /// <summary>An advisory body is read on a phone; longer texts belong in an attachment.</summary>
+    [Range(1, 100_000)]
+    public int MaxBodyLength { get; set; } = 10_000;
+
+    /// <summary>Issues kept in the summary; further ones are only counted, so a broken 200 MB file cannot exhaust memory.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxReportedIssues { get; set; } = 10_000;
+
+    /// <summary>Largest CSV field read, in characters; a larger one (typically an unclosed quote) stops the import as malformed.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxFieldLength { get; set; } = 256 * 1024;
+
+    /// <summary>Validate and compare with the store, but write nothing (the counts say what would change).</summary>
+    public bool DryRun { get; set; }
+}

@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace KhetiSahayak.Advisories.Import;
+
+/// <summary>
+/// Deterministic translation ids: a name-based UUID (RFC 9562 version 5, SHA-1) of the advisory id and the language,
+/// so every import of an advisory's translation hits the same row, from any node, without a lookup.
+/// </summary>
+public static class TranslationIds
+{
+    /// <summary>The namespace of advisory translation ids (fixed forever: changing it would orphan every row).</summary>
+    public static readonly Guid Namespace = new("2ec1a077-d5b0-4c64-8c2e-7866e200194e");
+
+    /// <summary>The id of <paramref name="advisoryId"/>'s translation in <paramref name="lang"/> (language compared ignoring case).</summary>
+    public static Guid For(Guid advisoryId, string lang)
+    {
+        ArgumentNullException.ThrowIfNull(lang);
+        var name = Encoding.UTF8.GetBytes(advisoryId.ToString("D") + "/" + lang.ToLowerInvariant());
+        var input = new byte[16 + name.Length];
+        Namespace.TryWriteBytes(input, bigEndian: true, out _);
+        name.CopyTo(input, 16);
+        Span<byte> hash = stackalloc byte[20];
+#pragma warning disable CA5350 // SHA-1 is what UUIDv5 is defined with; this is an identifier, not a security boundary.
+        SHA1.HashData(input, hash);
+#pragma warning restore CA5350
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash[..16], bigEndian: true);
+    }
+}

@@ -1,0 +1,405 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using KhetiSahayak.Advisories.Import;
+using KhetiSahayak.Sync.Engine;
+using KhetiSahayak.Sync.Sqlite.Device;
+using KhetiSahayak.Testing;
+using NUnit.Framework;
+
+namespace KhetiSahayak.Advisories.Tests.Import;
+
+/// <summary>The importer against a real store and the sync engine; subclassed per store.</summary>
+public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
+{
+    private const string Advisory = "advisory";
+    private const string Translation = "advisory_translation";
+
+    private static readonly Guid Soybean = TestData.SampleId(5);
+
+    [Test]
+    public async Task ImportAsync_SampleFile_ImportsAllFiveAndWarnsAboutTheEmptyKannadaTranslation()
+    {
+        var summary = await ImportSampleAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Read, Is.EqualTo(5));
+            Assert.That(summary.Inserted, Is.EqualTo(5));
+            Assert.That(summary.Rejected, Is.Zero);
+            Assert.That(summary.TranslationsWritten, Is.EqualTo(10));
+            Assert.That(summary.Errors, Is.Zero);
+        });
+        var warning = summary.Issues.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(warning.Record, Is.EqualTo(2));
+            Assert.That(warning.AdvisoryId, Is.EqualTo(TestData.SampleId(2).ToString()));
+            Assert.That(warning.Field, Is.EqualTo("translations.kn-IN"));
+            Assert.That(warning.Code, Is.EqualTo(AdvisoryImportReasons.MissingTranslation));
+            Assert.That(warning.Severity, Is.EqualTo(AdvisoryImportIssueSeverity.Warning));
+        });
+        Assert.That(await AdvisoriesAsync(), Has.Count.EqualTo(5));
+        Assert.That((await TranslationsAsync(TestData.SampleId(2))).Select(t => Value(Translation, t, "lang")), Is.EquivalentTo(new[] { "en-IN", "hi-IN" }));
+    }
+
+    [Test]
+    public async Task ImportAsync_SampleFile_StoresTargetsAndCopiesFilterColumnsToTranslations()
+    {
+        await ImportSampleAsync();
+
+        var wheat = (await AdvisoriesAsync()).Single(r => Value(Advisory, r, "advisory_id") is Guid g && g == TestData.SampleId(1));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(Advisory, wheat, "district_codes"), Is.EqualTo("[32,33,662]"));
+            Assert.That(Value(Advisory, wheat, "block_codes"), Is.EqualTo("[]"));
+            Assert.That(Value(Advisory, wheat, "crop_codes"), Is.EqualTo("[\"WHEAT\"]"));
+            Assert.That(Value(Advisory, wheat, "stage_codes"), Is.EqualTo("[\"TILLERING\",\"JOINTING\",\"BOOTING\"]"));
+            Assert.That(Value(Advisory, wheat, "issuing_office"), Is.EqualTo("KVK Gurdaspur"));
+            Assert.That(Value(Advisory, wheat, "primary_lang"), Is.EqualTo("en-IN"));
+            Assert.That(Value(Advisory, wheat, "valid_to"), Is.EqualTo(DateTimeOffset.Parse("2026-02-05T23:59:59+05:30", CultureInfo.InvariantCulture)));
+            Assert.That(Value(Advisory, wheat, "recommended_inputs"), Does.Contain("propiconazole"));
+        });
+
+        var soybean = (await AdvisoriesAsync()).Single(r => Value(Advisory, r, "advisory_id") is Guid g && g == Soybean);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(Advisory, soybean, "district_codes"), Is.EqualTo("[]"));
+            Assert.That(Value(Advisory, soybean, "block_codes"), Is.EqualTo("[4432,4436,4437,4440]"));
+            Assert.That(Value(Advisory, soybean, "primary_lang"), Is.EqualTo("mr-IN"));
+        });
+        var marathi = (await TranslationsAsync(Soybean)).Single(t => Equals(Value(Translation, t, "lang"), "mr-IN"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(Translation, marathi, "translation_id"), Is.EqualTo(TranslationIds.For(Soybean, "mr-IN")));
+            Assert.That(Value(Translation, marathi, "block_codes"), Is.EqualTo("[4432,4436,4437,4440]"));
+            Assert.That(Value(Translation, marathi, "district_codes"), Is.EqualTo("[]"));
+            Assert.That(Value(Translation, marathi, "crop_codes"), Is.EqualTo("[\"SOYBEAN\"]"));
+            Assert.That(Value(Translation, marathi, "status"), Is.EqualTo("published"));
+        });
+    }
+
+    [Test]
+    public async Task ImportAsync_SameFileTwice_SecondChangesNothingAndMovesNoStamp()
+    {
+        var farmer = await H.SeedFarmerAsync(481, 4436, "mr-IN", "en-IN", "SOYBEAN");
+        var device = await H.NewDeviceAsync();
+        var principal = SyncHarness.FarmerPrincipal(farmer, Guid.CreateVersion7());
+        await ImportSampleAsync();
+        await H.SyncAsync(device, principal);
+        var versions = await VersionsAsync();
+        var watermark = await H.Store.GetWatermarkAsync(CancellationToken.None);
+
+        var second = await ImportSampleAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Changed, Is.Zero);
+            Assert.That(second.Unchanged, Is.EqualTo(5));
+            Assert.That(second.TranslationsWritten, Is.Zero);
+            Assert.That(second.TranslationsDeleted, Is.Zero);
+        });
+        Assert.That(await VersionsAsync(), Is.EqualTo(versions));
+        if (WatermarkMovesOnlyWithWrites)
+        {
+            Assert.That(await H.Store.GetWatermarkAsync(CancellationToken.None), Is.EqualTo(watermark));
+        }
+
+        var resync = await H.SyncAsync(device, principal);
+        Assert.That(resync.RowsUpserted + resync.RowsDeleted, Is.Zero);
+    }
+
+    [Test]
+    public async Task ImportAsync_HigherVersion_ReachesTheDeviceAndDropsTheTranslationItNoLongerHas()
+    {
+        var farmer = await H.SeedFarmerAsync(481, 4436, "mr-IN", "en-IN", "SOYBEAN");
+        var device = await H.NewDeviceAsync();
+        var principal = SyncHarness.FarmerPrincipal(farmer, Guid.CreateVersion7());
+        await ImportSampleAsync();
+        await H.SyncAsync(device, principal);
+        Assert.That(await DeviceTranslationsAsync(device, Soybean), Has.Count.EqualTo(2));
+
+        var v2 = await ImportAsync(SoybeanVersion(2, a =>
+        {
+            a["translations"]!["mr-IN"]!["body"] = "सुधारित सल्ला: ७५ ते १०० मिमी पावसानंतरच पेरणी करा.";
+            a["translations"]!.AsObject().Remove("en-IN");
+        }), AdvisoryInputFormat.Json);
+        await H.SyncAsync(device, principal);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(v2.Updated, Is.EqualTo(1));
+            Assert.That(v2.TranslationsWritten, Is.EqualTo(1));
+            Assert.That(v2.TranslationsDeleted, Is.EqualTo(1));
+        });
+        var onDevice = await DeviceTranslationsAsync(device, Soybean);
+        Assert.That(onDevice.Select(t => Value(Translation, t, "lang")), Is.EqualTo(new[] { "mr-IN" }));
+        Assert.That(Value(Translation, onDevice[0], "body"), Does.StartWith("सुधारित सल्ला"));
+        var advisory = (await device.ReadAllAsync(Advisory, CancellationToken.None)).Single(r => Equals(Value(Advisory, r, "advisory_id"), Soybean));
+        Assert.That(Value(Advisory, advisory, "version"), Is.EqualTo(2L));
+
+        // The language comes back in version 3 under the same deterministic id.
+        await ImportAsync(SoybeanVersion(3), AdvisoryInputFormat.Json);
+        await H.SyncAsync(device, principal);
+        Assert.That((await DeviceTranslationsAsync(device, Soybean)).Select(t => Value(Translation, t, "translation_id")),
+            Is.EquivalentTo(new[] { TranslationIds.For(Soybean, "mr-IN"), TranslationIds.For(Soybean, "en-IN") }));
+    }
+
+    [TestCase(1, TestName = "ImportAsync_WithdrawnAtTheSameVersion_RemovesFromTheDevice")]
+    [TestCase(2, TestName = "ImportAsync_WithdrawnAtAHigherVersion_RemovesFromTheDevice")]
+    public async Task ImportAsync_Withdrawn_RemovesFromTheDevice(int version)
+    {
+        var farmer = await H.SeedFarmerAsync(481, 4436, "mr-IN", "en-IN", "SOYBEAN");
+        var device = await H.NewDeviceAsync();
+        var principal = SyncHarness.FarmerPrincipal(farmer, Guid.CreateVersion7());
+        await ImportSampleAsync();
+        await H.SyncAsync(device, principal);
+        Assert.That(await DeviceTranslationsAsync(device, Soybean), Is.Not.Empty);
+
+        var summary = await ImportAsync(SoybeanVersion(version, a => a["status"] = "withdrawn"), AdvisoryInputFormat.Json);
+        await H.SyncAsync(device, principal);
+
+        Assert.That(summary.Updated, Is.EqualTo(1));
+        Assert.That(await DeviceTranslationsAsync(device, Soybean), Is.Empty);
+        Assert.That((await device.ReadAllAsync(Advisory, CancellationToken.None)).Select(r => Value(Advisory, r, "advisory_id")), Does.Not.Contain(Soybean));
+        Assert.That((await TranslationsAsync(Soybean)).Select(t => Value(Translation, t, "status")), Is.All.EqualTo("withdrawn"));
+    }
+
+    [Test]
+    public async Task ImportAsync_LowerVersionThanStored_RejectedAsStale()
+    {
+        await ImportAsync(SoybeanVersion(3), AdvisoryInputFormat.Json);
+
+        var summary = await ImportAsync(SoybeanVersion(2), AdvisoryInputFormat.Json);
+
+        Assert.That(summary.Rejected, Is.EqualTo(1));
+        AssertIssue(summary, 1, "version", AdvisoryImportReasons.StaleVersion);
+        Assert.That(Value(Advisory, (await AdvisoriesAsync()).Single(), "version"), Is.EqualTo(3L));
+    }
+
+    [Test]
+    public async Task ImportAsync_SameVersionWithDifferentText_RejectedAsVersionConflict()
+    {
+        await ImportSampleAsync();
+        var versions = await VersionsAsync();
+
+        var summary = await ImportAsync(SoybeanVersion(1, a => a["translations"]!["en-IN"]!["title"] = "Soybean sowing (edited)"), AdvisoryInputFormat.Json);
+
+        Assert.That(summary.Rejected, Is.EqualTo(1));
+        AssertIssue(summary, 1, "version", AdvisoryImportReasons.VersionConflict);
+        Assert.That(await VersionsAsync(), Is.EqualTo(versions));
+    }
+
+    [Test]
+    public async Task ImportAsync_TwoVersionsOfOneAdvisoryInOneFile_TheLaterLineWins()
+    {
+        var v1 = JsonNode.Parse(SoybeanVersion(1))!.AsArray()[0]!.DeepClone();
+        var v2 = JsonNode.Parse(SoybeanVersion(2, a => a["translations"]!["en-IN"]!["title"] = "Soybean sowing v2"))!.AsArray()[0]!.DeepClone();
+
+        var summary = await ImportAsync(new JsonArray(v1, v2).ToJsonString(), AdvisoryInputFormat.Json);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Inserted, Is.EqualTo(1));
+            Assert.That(summary.Updated, Is.EqualTo(1));
+        });
+        var english = (await TranslationsAsync(Soybean)).Single(t => Equals(Value(Translation, t, "lang"), "en-IN"));
+        Assert.That(Value(Translation, english, "title"), Is.EqualTo("Soybean sowing v2"));
+    }
+
+    [Test]
+    public async Task ImportAsync_CsvAndJsonOfOneAdvisory_StoreTheSameRows()
+    {
+        var csv = new CsvText()
+            .WithColumns([.. CsvText.Columns, "issued_at"])
+            .Row(Soybean, "mr-IN", Sample5Csv("mr-IN"))
+            .Row(Soybean, "en-IN", Sample5Csv("en-IN"));
+        await ImportAsync(csv.ToString(), AdvisoryInputFormat.Csv);
+        var fromCsv = (await AdvisoriesAsync()).Single().Values;
+        var translationsFromCsv = (await TranslationsAsync()).Select(t => t.Values).ToList();
+
+        var json = await ImportAsync(SoybeanVersion(1), AdvisoryInputFormat.Json);
+
+        // The same content at the same version: the JSON import finds nothing to change.
+        Assert.That(json.Unchanged, Is.EqualTo(1), AdvisoryImportReport.ToText(json));
+        Assert.That((await AdvisoriesAsync()).Single().Values, Is.EqualTo(fromCsv));
+        Assert.That((await TranslationsAsync()).Select(t => t.Values), Is.EqualTo(translationsFromCsv));
+    }
+
+    [Test]
+    public async Task ImportAsync_AfterValidTo_StoresExpiredAndNoDeviceReceivesIt()
+    {
+        Clock.Advance(TimeSpan.FromDays(365 * 2));
+        var farmer = await H.SeedFarmerAsync(481, 4436, "mr-IN", "en-IN", "SOYBEAN");
+        var device = await H.NewDeviceAsync();
+
+        var summary = await ImportSampleAsync();
+        await H.SyncAsync(device, SyncHarness.FarmerPrincipal(farmer, Guid.CreateVersion7()));
+
+        Assert.That(summary.Inserted, Is.EqualTo(5));
+        Assert.That((await AdvisoriesAsync()).Select(r => Value(Advisory, r, "status")), Is.All.EqualTo("expired"));
+        Assert.That(await device.ReadAllAsync(Translation, CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task ImportAsync_DryRun_CountsWhatWouldChangeAndWritesNothing()
+    {
+        var watermark = await H.Store.GetWatermarkAsync(CancellationToken.None);
+        await using var input = File.OpenRead(TestData.SampleAdvisoriesPath);
+
+        var summary = await (await ImporterAsync(new AdvisoryImportOptions { DryRun = true })).ImportAsync(input, AdvisoryInputFormat.Json, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.DryRun, Is.True);
+            Assert.That(summary.Inserted, Is.EqualTo(5));
+            Assert.That(summary.Warnings, Is.EqualTo(1));
+        });
+        Assert.That(await AdvisoriesAsync(), Is.Empty);
+        if (WatermarkMovesOnlyWithWrites)
+        {
+            Assert.That(await H.Store.GetWatermarkAsync(CancellationToken.None), Is.EqualTo(watermark));
+        }
+    }
+
+    [Test]
+    public async Task ImportAsync_WriteFailsInsideARecord_TheRecordLandsWholeOrNotAtAll()
+    {
+        // Advisory 2's Hindi translation fails after its advisory row and English translation were written.
+        var failing = new FailingStore(H.Store, (table, values) =>
+            table.Name == Translation && Equals(values[table.Ordinal("advisory_id")], TestData.SampleId(2)) && Equals(values[table.Ordinal("lang")], "hi-IN"));
+        var importer = await ImporterAsync(new AdvisoryImportOptions { BatchSize = 1 }, failing);
+        await using var input = File.OpenRead(TestData.SampleAdvisoriesPath);
+
+        Assert.That(async () => await importer.ImportAsync(input, AdvisoryInputFormat.Json, null, CancellationToken.None), Throws.InvalidOperationException);
+
+        var ids = (await AdvisoriesAsync()).Select(r => (Guid)Value(Advisory, r, "advisory_id")!).ToList();
+        Assert.That(ids, Is.EqualTo(new[] { TestData.SampleId(1) }));
+        Assert.That(await TranslationsAsync(TestData.SampleId(1)), Has.Count.EqualTo(2));
+        Assert.That(await TranslationsAsync(TestData.SampleId(2)), Is.Empty);
+
+        // Nothing half-written stands in the way of the retry.
+        var retry = await ImportSampleAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(retry.Unchanged, Is.EqualTo(1));
+            Assert.That(retry.Inserted, Is.EqualTo(4));
+        });
+    }
+
+    [Test]
+    public async Task ImportAsync_WithProgress_ReportsRunningCountsEndingWithTheSummary()
+    {
+        var csv = new CsvText();
+        for (var i = 0; i < 7; i++)
+        {
+            csv.Advisory(Guid.CreateVersion7(), i == 3 ? [("category", "rumour")] : []);
+        }
+
+        var progress = new ProgressRecorder<AdvisoryImportProgress>();
+        var summary = await ImportAsync(csv.ToString(), AdvisoryInputFormat.Csv, new AdvisoryImportOptions { BatchSize = 2 }, progress);
+
+        Assert.That(progress.Reports, Is.Not.Empty);
+        Assert.That(progress.Reports.Select(p => p.Read), Is.Ordered);
+        Assert.That(progress.Reports[^1], Is.EqualTo(new AdvisoryImportProgress(7, 6, 0, 1)));
+        Assert.That((summary.Read, summary.Changed, summary.Rejected), Is.EqualTo((7L, 6L, 1L)));
+    }
+
+    [Test]
+    public async Task ImportAsync_LargeCsv_StreamsTheInputAndLandsEveryRow()
+    {
+        const int advisories = 25_000;
+        var path = Path.Combine(H.WorkDir, "large.csv");
+        await WriteLargeCsvAsync(path, advisories);
+        await using var file = File.OpenRead(path);
+        var length = file.Length;
+        long? positionAtFirstBatch = null;
+        long peakRetained = 0;
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        var progress = new ProgressRecorder<AdvisoryImportProgress>(p =>
+        {
+            positionAtFirstBatch ??= file.Position;
+            if (p.Read % 5_000 == 0)
+            {
+                peakRetained = Math.Max(peakRetained, GC.GetTotalMemory(forceFullCollection: true) - baseline);
+            }
+        });
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+
+        var summary = await (await ImporterAsync()).ImportAsync(file, AdvisoryInputFormat.Csv, progress, CancellationToken.None);
+
+        var allocatedPerRow = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (advisories * 2);
+        await TestContext.Out.WriteLineAsync($"{length / 1024} KiB file; read {positionAtFirstBatch / 1024} KiB at the first batch; {allocatedPerRow} bytes allocated per row; peak retained growth {peakRetained / 1024} KiB");
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Inserted, Is.EqualTo(advisories), AdvisoryImportReport.ToText(summary));
+            Assert.That(summary.TranslationsWritten, Is.EqualTo(advisories * 2));
+            Assert.That(summary.Issues, Is.Empty);
+
+            // Streamed: when the first batch was written, only a sliver of the file had been read.
+            Assert.That(positionAtFirstBatch, Is.LessThan(length / 20));
+
+            // Loose bounds, not timings: memory follows the batch, not the file.
+            Assert.That(peakRetained, Is.LessThan(64L * 1024 * 1024));
+            Assert.That(allocatedPerRow, Is.LessThan(256 * 1024));
+        });
+        Assert.That(await AdvisoriesAsync(), Has.Count.EqualTo(advisories));
+        Assert.That(await TranslationsAsync(), Has.Count.EqualTo(advisories * 2));
+    }
+
+    private static async Task WriteLargeCsvAsync(string path, int advisories)
+    {
+        var districts = new[] { "481", "482", "483", "484", "485" };
+        var crops = new[] { "SOYBEAN", "COTTON", "PIGEONPEA", "CHICKPEA", "ALL" };
+        await using var writer = new StreamWriter(path);
+        await writer.WriteLineAsync(string.Join(',', CsvText.Columns));
+        for (var i = 0; i < advisories; i++)
+        {
+            var id = new Guid($"0190ffff-0000-7000-8000-{i:D12}");
+            foreach (var lang in new[] { "mr-IN", "en-IN" })
+            {
+                var values = CsvText.Defaults(id, lang);
+                values["district_codes"] = districts[i % districts.Length];
+                values["crop_codes"] = crops[i % crops.Length];
+                values["stage_codes"] = "FLOWERING";
+                values["title"] += " #" + i.ToString(CultureInfo.InvariantCulture);
+                await writer.WriteLineAsync(string.Join(',', CsvText.Columns.Select(c => CsvText.Quote(values[c]))));
+            }
+        }
+    }
+
+    private static (string, string)[] Sample5Csv(string lang)
+    {
+        var a = TestData.SampleNodes()[4]!;
+        var t = a["translations"]![lang]!;
+        return
+        [
+            ("source_type", "KVK"), ("issuing_office", "KVK Latur"), ("category", "sowing"), ("severity", "advisory"), ("season", "kharif"),
+            ("crop_codes", "SOYBEAN"), ("stage_codes", "PRE_SOWING;SOWING"), ("district_codes", string.Empty), ("block_codes", "4432;4436;4437;4440"),
+            ("valid_from", "2025-06-10T09:00:00+05:30"), ("valid_to", "2025-07-15T23:59:59+05:30"), ("issued_at", "2025-06-10T09:00:00+05:30"),
+            ("primary_lang", "mr-IN"), ("title", (string)t["title"]!), ("body", (string)t["body"]!), ("sms_text", string.Empty),
+        ];
+    }
+
+    /// <summary>The sample's soybean advisory (record 5) at <paramref name="version"/>, changed, as a one-element JSON array.</summary>
+    private static string SoybeanVersion(int version, Action<JsonNode>? change = null)
+    {
+        var a = TestData.SampleNodes()[4]!.DeepClone();
+        a["version"] = version;
+        change?.Invoke(a);
+        return new JsonArray(a).ToJsonString();
+    }
+
+    private static async Task<List<object?[]>> DeviceTranslationsAsync(DeviceStore device, Guid advisoryId)
+    {
+        var rows = await device.ReadAllAsync(Translation, CancellationToken.None);
+        return rows.Where(r => Equals(r[1], advisoryId)).ToList();
+    }
+
+    private async Task<List<(object? Key, long Version)>> VersionsAsync() =>
+        (await AdvisoriesAsync()).Concat(await TranslationsAsync()).Select(r => (r.Values[0], r.Version)).OrderBy(r => r.Item1?.ToString(), StringComparer.Ordinal).ToList();
+
+    private static void AssertIssue(AdvisoryImportSummary summary, long record, string field, string code)
+    {
+        Assert.That(summary.Issues.Select(i => (i.Record, i.Field, i.Code)), Does.Contain((record, field, code)), AdvisoryImportReport.ToText(summary));
+    }
+}
