@@ -44,7 +44,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
                 try
                 {
                     await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                    return new CountingStream(new NetworkStream(socket, ownsSocket: true), counters);
+                    return new ByteCountingStream(new NetworkStream(socket, ownsSocket: true), counters.Received, counters.Sent);
                 }
                 catch
                 {

@@ -146,6 +146,8 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
     {
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken);
+        // Serialized with provisioning (same advisory lock), whose ALTER TABLEs would otherwise deadlock with the deletes.
+        await ExecAsync(conn, tx, "SELECT pg_advisory_xact_lock(4242000001)", cancellationToken);
         await ExecAsync(conn, tx, "SET LOCAL ks.purge = 'on'", cancellationToken);
         var (count, max) = await PurgeRowsAsync(conn, tx, cutoff, cancellationToken);
         await using (var cmd = new NpgsqlCommand("UPDATE ks_state SET purged_through = GREATEST(purged_through, @max::text::xid8) WHERE id = 1", conn, tx))

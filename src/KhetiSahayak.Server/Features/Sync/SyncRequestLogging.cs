@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using KhetiSahayak.Server.Infrastructure;
 using KhetiSahayak.Server.Infrastructure.Errors;
+using KhetiSahayak.Sync.Protocol;
 
 namespace KhetiSahayak.Server.Features.Sync;
 
@@ -14,8 +15,8 @@ internal sealed class SyncRequestLogging(RequestDelegate next, ILogger<SyncReque
     {
         var stats = SyncRequestStats.For(context);
         var started = Stopwatch.GetTimestamp();
-        var requestBody = new CountingStream(context.Request.Body);
-        var responseBody = new CountingStream(context.Response.Body);
+        var requestBody = new ByteCountingStream(context.Request.Body, leaveOpen: true);
+        var responseBody = new ByteCountingStream(context.Response.Body, leaveOpen: true);
         var originalRequest = context.Request.Body;
         var originalResponse = context.Response.Body;
         context.Request.Body = requestBody;

@@ -13,8 +13,9 @@ internal sealed partial class TombstonePurge(SyncEngine engine, StoreReadiness r
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first purge waits one interval: starting nodes provision first, and purging can wait an hour.
         using var timer = new PeriodicTimer(Interval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             if (!readiness.IsReady)
             {
@@ -31,7 +32,6 @@ internal sealed partial class TombstonePurge(SyncEngine engine, StoreReadiness r
                 LogFailed(logger, ex);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Purged {Count} expired tombstones and move records")]
