@@ -1,3 +1,4 @@
+using KhetiSahayak.Server.Features.Advisories;
 using KhetiSahayak.Server.Features.Dev;
 using KhetiSahayak.Server.Features.Sync;
 using KhetiSahayak.Server.Infrastructure;
@@ -13,6 +14,7 @@ builder.AddJsonLogging();
 builder.AddProblemHandling();
 builder.AddSyncStore();
 builder.AddSyncApi();
+builder.AddAdvisoriesApi();
 builder.AddTokenAuthentication();
 builder.AddWireCompression();
 builder.AddDevApi();
@@ -30,6 +32,7 @@ app.UseAuthorization();
 
 app.MapHealthApi();
 app.MapSyncApi();
+app.MapAdvisoriesApi();
 if (app.Environment.IsDevelopment())
 {
     app.MapDevApi();

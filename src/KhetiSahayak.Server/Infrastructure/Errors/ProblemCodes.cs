@@ -14,10 +14,13 @@ public static class ProblemCodes
     public const string TokenExpired = "token_expired";
     public const string ClaimsMissing = "claims_missing";
     public const string Forbidden = "forbidden";
+    public const string ForbiddenRole = "forbidden_role";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
+    public const string UnsupportedMediaType = "unsupported_media_type";
     public const string Overloaded = "overloaded";
     public const string Unavailable = "unavailable";
+    public const string ReferenceDataMissing = "reference_data_missing";
     public const string InternalError = "internal_error";
 
     /// <summary>The code for an error response the framework produced without one (e.g. an unmatched route).</summary>
@@ -29,6 +32,7 @@ public static class ProblemCodes
         404 => NotFound,
         405 => MethodNotAllowed,
         413 => BodyTooLarge,
+        415 => UnsupportedMediaType,
         429 => Overloaded,
         500 => InternalError,
         503 => Unavailable,
