@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KhetiSahayak.Cli.Advisories;
 using KhetiSahayak.Cli.Bench;
 using KhetiSahayak.Cli.Simulation;
 
@@ -18,6 +19,8 @@ internal static class KhetiProgram
         root.Subcommands.Add(device);
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
-        return await root.Parse(args).InvokeAsync();
+        root.Subcommands.Add(AdvisoriesCommand.Create());
+        var parse = root.Parse(args);
+        return AdvisoriesCommand.ExitCode(parse, await parse.InvokeAsync());
     }
 }
