@@ -1,0 +1,29 @@
+namespace KhetiSahayak.Cli.Bench.Reports;
+
+/// <summary>
+/// Where an initial sync's time and bytes go. The measured sync splits into time inside the transport (waiting for
+/// the server, decompression, JSON decoding) and the device's own work (the rest: SQLite writes and cursor commits).
+/// Separate passes over the same pages then time: the server engine alone (no HTTP), of it the store's reads; the
+/// page JSON writing and brotli compression the server does, replayed here; the HTTP fetch alone (everything the
+/// server does plus loopback transfer); and the client's decompression, JSON parse and value decoding.
+/// Bytes: bare values as one brotli stream and per page, the server's page JSON compressed in one go, what the server
+/// actually sent (compressed bodies, streamed with flushes), and the rest of the wire (headers, request bodies).
+/// </summary>
+internal sealed record InitialSyncBreakdown(
+    double TransportSeconds,
+    double DeviceApplySeconds,
+    double EngineOnlySeconds,
+    double StoreReadSeconds,
+    double ServerJsonWriteSeconds,
+    double ServerCompressSeconds,
+    double HttpFetchSeconds,
+    double ClientDecompressSeconds,
+    double ClientParseSeconds,
+    double ClientDecodeSeconds,
+    long BareBrotliWholeStreamBytes,
+    long BareBrotliPerPageBytes,
+    long PageJsonBytes,
+    long PageJsonBrotliOneShotBytes,
+    long ResponseBodyBytes,
+    long HeaderAndRequestBytes,
+    double AverageRowsPerPage);

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using KhetiSahayak.Cli.Bench.Measurement;
+using KhetiSahayak.Cli.Bench.Reports;
+using KhetiSahayak.Sync.Scopes;
+using Microsoft.Data.Sqlite;
+
+namespace KhetiSahayak.Cli.Bench.Scenarios;
+
+/// <summary>
+/// <c>kheti bench bulk-load --rows N</c>: N advisory translations into the server database three ways: the
+/// database's raw bulk path into a plain table, the same path into the synced table (rows stamped as the store
+/// requires), and the server store's write sessions, which is how the server writes today.
+/// </summary>
+internal static class BulkLoadScenario
+{
+    public const string Name = "bulk-load";
+
+    /// <summary>Rows per write-session transaction.</summary>
+    public const int SessionBatch = 5_000;
+
+    /// <summary>Why the importer is not measured; the advisory import lives in src/KhetiSahayak.Advisories when it exists.</summary>
+    public const string ImporterMissing =
+        "not measured: the advisory importer (src/KhetiSahayak.Advisories) has no bulk import entry point the CLI references yet; only the raw paths and the store's write sessions are measured";
+
+    public static async Task<BulkLoadReport> RunAsync(BenchSettings settings, int rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        await using var env = await BenchEnvironment.StartAsync(settings, cancellationToken);
+        var data = env.Data;
+        var table = data.Translation;
+        IEnumerable<object?[]> Rows() => data.Translations(rows, BenchData.District, stream: 1);
+
+        RateFigures raw, rawSynced;
+        if (settings.Store == BenchStore.Postgres)
+        {
+            var cs = env.Database.ConnectionString!;
+            settings.Status?.Report($"raw: COPY {rows:N0} rows into a plain table");
+            await env.Database.ExecAsync(RawBaselines.PostgresPlainTableSql("bench_raw_translation", table), cancellationToken);
+            raw = await RawBaselines.PostgresCopyAsync(cs, "bench_raw_translation", table, Rows(), "PostgreSQL: binary COPY into a plain table (primary key, no triggers)", cancellationToken);
+            settings.Status?.Report($"raw: COPY {rows:N0} rows into the synced table");
+            rawSynced = await RawBaselines.PostgresCopyAsync(cs, table.Name, table, Rows(), "PostgreSQL: binary COPY into the synced table (version-stamping trigger, indexes)", cancellationToken);
+            await env.Database.ExecAsync($"TRUNCATE \"{table.Name}\", \"{table.Name}__moves\"", cancellationToken);
+        }
+        else
+        {
+            settings.Status?.Report($"raw: {rows:N0} prepared INSERTs into an empty SQLite file");
+            raw = await RawBaselines.BestSqliteInsertAsync(env.WorkDirectory, table, Rows, attempts: 1, cancellationToken);
+            settings.Status?.Report($"raw: {rows:N0} prepared INSERTs into the synced table");
+            rawSynced = await SqliteIntoSyncedTableAsync(env.Database.SqlitePath!, table, Rows(), cancellationToken);
+        }
+
+        settings.Status?.Report($"the server store's write sessions, {SessionBatch:N0} rows a transaction");
+        var session = await WriteSessionAsync(env, table, Rows(), cancellationToken);
+        var ratio = session.RowsPerSecond / raw.RowsPerSecond;
+        return new BulkLoadReport
+        {
+            Scenario = Name,
+            Store = settings.Store.ToString().ToLowerInvariant(),
+            Seed = settings.Seed,
+            Rows = rows,
+            Importer = ImporterMissing,
+            Raw = raw,
+            RawIntoSyncedTable = rawSynced,
+            WriteSession = session,
+            WriteSessionRatio = Math.Round(ratio, 3),
+            Notes =
+            [
+                "Rows are advisory_translation rows (≈400-character bodies, half Devanagari); generated in chunks outside the timed parts.",
+                "The synced table is emptied between the raw load into it and the write-session load, so each starts from an empty table.",
+                "Write sessions are IServerStore.BeginWriteAsync + UpsertAsync per row + CommitAsync: one statement and round trip per row.",
+            ],
+        };
+    }
+
+    private static async Task<RateFigures> WriteSessionAsync(BenchEnvironment env, TableDefinition table, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var store = env.Store;
+        var timed = new Stopwatch();
+        var count = 0L;
+        foreach (var chunk in rows.Chunk(SessionBatch))
+        {
+            timed.Start();
+            await using (var session = await store.BeginWriteAsync(cancellationToken))
+            {
+                foreach (var row in chunk)
+                {
+                    await session.UpsertAsync(table, row, cancellationToken);
+                }
+
+                await session.CommitAsync(cancellationToken);
+            }
+
+            timed.Stop();
+            count += chunk.Length;
+        }
+
+        return RateFigures.Of(string.Create(CultureInfo.InvariantCulture, $"server store write sessions: one upsert per row, {SessionBatch:N0} rows a transaction"), count, timed.Elapsed);
+    }
+
+    /// <summary>
+    /// Prepared INSERTs straight into the server's SQLite table, one transaction, stamped as the SQLite store stamps a
+    /// write transaction (its clock bumped once, every row carrying the new value): what a bulk importer on SQLite
+    /// could reach.
+    /// </summary>
+    private static async Task<RateFigures> SqliteIntoSyncedTableAsync(string path, TableDefinition table, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 60 }.ToString());
+        await conn.OpenAsync(cancellationToken);
+        var timed = Stopwatch.StartNew();
+        await using var tx = (SqliteTransaction)await conn.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        long version;
+        await using (var clock = conn.CreateCommand())
+        {
+            clock.Transaction = tx;
+            clock.CommandText = "UPDATE ks_state SET clock = clock + 1 WHERE id = 1 RETURNING clock";
+            version = (long)(await clock.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        await using var insert = conn.CreateCommand();
+        insert.Transaction = tx;
+        var columns = string.Join(", ", table.Columns.Select(c => "\"" + c.Name + "\""));
+        var values = string.Join(", ", table.Columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
+        insert.CommandText = $"INSERT INTO \"{table.Name}\" ({columns}, _version, _deleted, _deleted_at) VALUES ({values}, @v, 0, NULL)";
+        for (var i = 0; i < table.Columns.Count; i++)
+        {
+            insert.Parameters.Add(new SqliteParameter("@p" + i.ToString(CultureInfo.InvariantCulture), null));
+        }
+
+        insert.Parameters.Add(new SqliteParameter("@v", version));
+        insert.Prepare();
+        timed.Stop();
+        var count = 0L;
+        foreach (var chunk in rows.Chunk(10_000))
+        {
+            timed.Start();
+            foreach (var row in chunk)
+            {
+                for (var i = 0; i < row.Length; i++)
+                {
+                    insert.Parameters[i].Value = RawBaselines.SqliteValue(row[i]) ?? DBNull.Value;
+                }
+
+                insert.ExecuteNonQuery();
+            }
+
+            timed.Stop();
+            count += chunk.Length;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        timed.Start();
+        await tx.CommitAsync(cancellationToken);
+        await using (var empty = conn.CreateCommand())
+        {
+            empty.CommandText = $"DELETE FROM \"{table.Name}\"";
+            timed.Stop();
+            await empty.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return RateFigures.Of("SQLite: one prepared INSERT into the synced table (indexes, version stamp), one transaction", count, timed.Elapsed);
+    }
+}

@@ -1,0 +1,31 @@
+using KhetiSahayak.Cli.Bench.Scenarios;
+using NUnit.Framework;
+
+namespace KhetiSahayak.Cli.Tests.Bench.Scenarios;
+
+[TestFixture]
+public sealed class BulkLoadScenarioTests
+{
+    [TestCase("sqlite")]
+    [TestCase("postgres")]
+    public async Task RunAsync_TinyLoad_EveryPathLoadsEveryRow(string store)
+    {
+        await using var context = await BenchTestContext.CreateAsync(store);
+
+        var report = await BulkLoadScenario.RunAsync(context.Settings, rows: 257, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.Scenario, Is.EqualTo("bulk-load"));
+            Assert.That(report.Rows, Is.EqualTo(257));
+            Assert.That(report.Raw.Rows, Is.EqualTo(257));
+            Assert.That(report.RawIntoSyncedTable.Rows, Is.EqualTo(257));
+            Assert.That(report.WriteSession.Rows, Is.EqualTo(257));
+            Assert.That(report.Raw.RowsPerSecond, Is.GreaterThan(0));
+            Assert.That(report.RawIntoSyncedTable.RowsPerSecond, Is.GreaterThan(0));
+            Assert.That(report.WriteSession.RowsPerSecond, Is.GreaterThan(0));
+            Assert.That(report.WriteSessionRatio, Is.GreaterThan(0));
+            Assert.That(report.Importer, Is.Not.Empty);
+        }
+    }
+}
