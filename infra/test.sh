@@ -22,5 +22,11 @@ else
 fi
 
 rc=0
-dotnet test KhetiSahayak.sln -c Release --logger "console;verbosity=normal" "$@" || rc=$?
+log="$(mktemp)"
+dotnet test KhetiSahayak.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "${log}" || rc=$?
+
+# One closing line over every test project (VSTest prints a summary per project).
+sum() { grep -E "^[[:space:]]+$1: [0-9]+$" "${log}" | awk '{ s += $2 } END { print s + 0 }'; }
+echo "$(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
+rm -f "${log}"
 exit "${rc}"
