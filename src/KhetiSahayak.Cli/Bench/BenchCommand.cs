@@ -40,10 +40,18 @@ internal static class BenchCommand
         var concurrency = BenchOptions.Positive("--concurrency", "Devices syncing at once", 200);
         var changes = BenchOptions.Positive("--changes", "Plot edits each device pushes", 10, minimum: 0);
         var pullRows = BenchOptions.Positive("--pull-rows", "New advisory rows the server publishes before the measured syncs (every device pulls them)", 3, minimum: 0);
-        var command = new Command(DeltaSyncScenario.Name, "N pre-synced devices, C at a time, each pushing K changes and pulling a few rows") { devices, concurrency, changes, pullRows };
+        var attempts = new Option<int?>("--client-max-attempts") { Description = "Attempts each device's transport makes per call (default: the SDK's)" };
+        attempts.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+            {
+                result.AddError("--client-max-attempts must be at least 1");
+            }
+        });
+        var command = new Command(DeltaSyncScenario.Name, "N pre-synced devices, C at a time, each pushing K changes and pulling a few rows") { devices, concurrency, changes, pullRows, attempts };
         common.AddTo(command);
         command.SetAction((parse, cancellationToken) => BenchOutput.RunAsync(parse, common,
-            (settings, ct) => DeltaSyncScenario.RunAsync(settings, parse.GetValue(devices), parse.GetValue(concurrency), parse.GetValue(changes), parse.GetValue(pullRows), ct), cancellationToken));
+            (settings, ct) => DeltaSyncScenario.RunAsync(settings, parse.GetValue(devices), parse.GetValue(concurrency), parse.GetValue(changes), parse.GetValue(pullRows), parse.GetValue(attempts), ct), cancellationToken));
         return command;
     }
 
@@ -77,11 +85,12 @@ internal static class BenchCommand
     private static Command BulkLoad()
     {
         var common = new BenchOptions();
-        var rows = BenchOptions.Positive("--rows", "Advisory rows to load", 100_000);
-        var command = new Command(BulkLoadScenario.Name, "Loading N advisory rows: raw bulk path, bulk into the synced table, the store's write sessions") { rows };
+        var rows = BenchOptions.Positive("--rows", "Advisory translation rows to load", 100_000);
+        var lgd = new Option<DirectoryInfo?>("--lgd") { Description = "The LGD geography folder the importer validates against (default: the nearest shared/data/lgd)" };
+        var command = new Command(BulkLoadScenario.Name, "Loading N advisory rows: raw bulk path, bulk into the synced table, the store's write sessions, the advisory importer") { rows, lgd };
         common.AddTo(command);
         command.SetAction((parse, cancellationToken) => BenchOutput.RunAsync(parse, common,
-            (settings, ct) => BulkLoadScenario.RunAsync(settings, parse.GetValue(rows), ct), cancellationToken));
+            (settings, ct) => BulkLoadScenario.RunAsync(settings, parse.GetValue(rows), parse.GetValue(lgd)?.FullName, ct), cancellationToken));
         return command;
     }
 }

@@ -123,6 +123,74 @@ internal sealed class BenchData(TableCatalog catalog, int seed)
         }
     }
 
+    /// <summary>
+    /// <paramref name="advisories"/> advisories for <paramref name="district"/> in the source format extension offices
+    /// import (shared/data/advisories.sample.json): a JSON array, each advisory with its hi-IN and en-IN texts, so the
+    /// import writes twice as many translation rows as advisories, like <see cref="Translations"/>.
+    /// </summary>
+    public void WriteAdvisorySource(Stream output, int advisories, long district, int stream)
+    {
+        var random = new Random(unchecked((seed * 7919) + stream));
+        var clock = new UuidClock(random, Epoch.AddDays(stream));
+        using var writer = new System.Text.Json.Utf8JsonWriter(output, new System.Text.Json.JsonWriterOptions
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        });
+        writer.WriteStartArray();
+        for (var i = 0; i < advisories; i++)
+        {
+            var issued = new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.FromHours(5.5)).AddHours(6 * i);
+            writer.WriteStartObject();
+            writer.WriteString("advisory_id", clock.Next());
+            writer.WriteNumber("version", 1);
+            writer.WriteString("source_type", "KVK");
+            writer.WriteStartObject("issuing_office");
+            writer.WriteString("kind", "KVK");
+            writer.WriteString("name", "KVK Latur");
+            writer.WriteNumber("lgd_district_code", district);
+            writer.WriteEndObject();
+            writer.WriteString("category", Categories[random.Next(Categories.Length)]);
+            writer.WriteString("severity", random.Next(2) == 0 ? "advisory" : "warning");
+            writer.WriteString("season", "kharif");
+            writer.WriteStartArray("crop_codes");
+            writer.WriteStringValue(Crop);
+            writer.WriteEndArray();
+            writer.WriteStartArray("stage_codes");
+            writer.WriteStringValue("VEGETATIVE");
+            writer.WriteStringValue("FLOWERING");
+            writer.WriteEndArray();
+            writer.WriteStartArray("targets");
+            writer.WriteStartObject();
+            writer.WriteString("scope_level", "district");
+            writer.WriteNumber("lgd_code", district);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteString("issued_at", issued);
+            writer.WriteString("valid_from", issued);
+            writer.WriteString("valid_to", issued.AddYears(20));
+            writer.WriteString("status", "published");
+            writer.WriteStartObject("translations");
+            foreach (var lang in new[] { PreferredLanguage, SecondLanguage })
+            {
+                var devanagari = lang != SecondLanguage;
+                writer.WriteStartObject(lang);
+                writer.WriteString("title", Text(random, devanagari, 40));
+                writer.WriteString("body", Text(random, devanagari, 400));
+                writer.WriteString("sms_text", Text(random, devanagari, 120));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            if (writer.BytesPending > 64 * 1024)
+            {
+                writer.Flush();
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
     /// <summary>A farmer's profile and one soybean crop cycle: enough for the advisory filter to match the bench rows.</summary>
     public IEnumerable<(TableDefinition Table, object?[] Values)> Farmer(Guid farmerId, long district, int plots, int activities = 0, int ledgerEntries = 0)
     {

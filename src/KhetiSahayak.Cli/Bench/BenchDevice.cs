@@ -28,21 +28,28 @@ internal sealed class BenchDevice : IAsyncDisposable
     /// <summary>Requests, retries and socket bytes of this device so far.</summary>
     public HttpSyncTransportStats Stats => _http.Stats;
 
-    public static async Task<BenchDevice> OpenAsync(string path, SyncPrincipal principal, Uri server, string token, BenchEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<BenchDevice> OpenAsync(string path, SyncPrincipal principal, Uri server, string token, BenchEnvironment environment, int? maxAttempts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(environment);
         var store = await DeviceStore.OpenAsync(path, environment.FarmerScope, cancellationToken);
-        var http = new HttpSyncTransport(
-            new HttpSyncTransportOptions
-            {
-                BaseAddress = server,
-                AccessToken = _ => ValueTask.FromResult(token),
-                CurrentCursor = store.GetCursorAsync,
-            },
-            environment.Scopes.Scopes);
+        var options = new HttpSyncTransportOptions
+        {
+            BaseAddress = server,
+            AccessToken = _ => ValueTask.FromResult(token),
+            CurrentCursor = store.GetCursorAsync,
+        };
+        var http = new HttpSyncTransport(maxAttempts is { } attempts ? CopyWithAttempts(options, attempts) : options, environment.Scopes.Scopes);
         return new BenchDevice(principal, store, http);
     }
+
+    private static HttpSyncTransportOptions CopyWithAttempts(HttpSyncTransportOptions o, int attempts) => new()
+    {
+        BaseAddress = o.BaseAddress,
+        AccessToken = o.AccessToken,
+        CurrentCursor = o.CurrentCursor,
+        MaxAttempts = attempts,
+    };
 
     public Task<SyncReport> SyncAsync(CancellationToken cancellationToken) =>
         new DeviceSynchronizer(Store, Transport).SyncAsync(null, cancellationToken);

@@ -92,20 +92,24 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>A farmer principal on a new device.</summary>
     public static SyncPrincipal Farmer(Guid farmerId) => new(farmerId, "farmer", Guid.CreateVersion7(), farmerId);
 
+    /// <summary>A new device for <paramref name="principal"/>, talking to the server directly.</summary>
+    public Task<BenchDevice> NewDeviceAsync(SyncPrincipal principal, CancellationToken cancellationToken) => NewDeviceAsync(principal, null, null, cancellationToken);
+
     /// <summary>A new device for <paramref name="principal"/>, talking to the server directly or through <paramref name="via"/>.</summary>
-    public Task<BenchDevice> NewDeviceAsync(SyncPrincipal principal, CancellationToken cancellationToken, Uri? via = null)
+    /// <param name="maxAttempts">The transport's attempts per call; null keeps the SDK's default.</param>
+    public Task<BenchDevice> NewDeviceAsync(SyncPrincipal principal, Uri? via, int? maxAttempts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
         var n = Interlocked.Increment(ref _devices);
         var path = Path.Combine(WorkDirectory, "devices", $"device-{n:D5}.db");
-        return BenchDevice.OpenAsync(path, principal, via ?? Server.Address, Server.FarmerToken(principal.FarmerId!.Value, principal.DeviceId), this, cancellationToken);
+        return BenchDevice.OpenAsync(path, principal, via ?? Server.Address, Server.FarmerToken(principal.FarmerId!.Value, principal.DeviceId), this, maxAttempts, cancellationToken);
     }
 
     /// <summary>
     /// Writes rows through the server store's write sessions (the path every server write takes), in transactions of
     /// <paramref name="batch"/> rows. Returns the time it took.
     /// </summary>
-    public async Task<TimeSpan> SeedAsync(IEnumerable<(TableDefinition Table, object?[] Values)> rows, CancellationToken cancellationToken, int batch = 5_000)
+    public async Task<TimeSpan> SeedAsync(IEnumerable<(TableDefinition Table, object?[] Values)> rows, int batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var started = Stopwatch.GetTimestamp();
@@ -143,8 +147,34 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         return Stopwatch.GetElapsedTime(started);
     }
 
-    public Task<TimeSpan> SeedAsync(TableDefinition table, IEnumerable<object?[]> rows, CancellationToken cancellationToken, int batch = 5_000) =>
-        SeedAsync(rows.Select(r => (table, r)), cancellationToken, batch);
+    /// <summary>
+    /// After seeding: on PostgreSQL, ANALYZE, so the planner knows the tables as a running system's autovacuum would
+    /// (without it, the first queries after a large load plan against empty-table statistics). Returns what was done.
+    /// </summary>
+    public async Task<string> SettleAsync(CancellationToken cancellationToken)
+    {
+        if (Settings.Store != BenchStore.Postgres)
+        {
+            return "none (SQLite)";
+        }
+
+        if (Settings.SkipAnalyze)
+        {
+            return "skipped (--no-analyze): planner statistics as right after the load";
+        }
+
+        Settings.Status?.Report("ANALYZE");
+        await Database.ExecAsync("ANALYZE", cancellationToken);
+        return "ANALYZE after seeding";
+    }
+
+    /// <summary>Writes rows through the server store's write sessions, 5,000 rows a transaction.</summary>
+    public Task<TimeSpan> SeedAsync(IEnumerable<(TableDefinition Table, object?[] Values)> rows, CancellationToken cancellationToken) =>
+        SeedAsync(rows, 5_000, cancellationToken);
+
+    /// <summary>Writes rows of one table through the server store's write sessions, 5,000 rows a transaction.</summary>
+    public Task<TimeSpan> SeedAsync(TableDefinition table, IEnumerable<object?[]> rows, CancellationToken cancellationToken) =>
+        SeedAsync(rows.Select(r => (table, r)), 5_000, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

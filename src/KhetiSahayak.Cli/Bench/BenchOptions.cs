@@ -36,6 +36,11 @@ internal sealed class BenchOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public Option<bool> NoAnalyze { get; } = new("--no-analyze")
+    {
+        Description = "PostgreSQL: do not ANALYZE after seeding (measures a sync right after a bulk load, before autovacuum catches up)",
+    };
+
     public BenchOptions()
     {
         Set.Validators.Add(result =>
@@ -61,6 +66,7 @@ internal sealed class BenchOptions
         command.Options.Add(Scopes);
         command.Options.Add(WorkDir);
         command.Options.Add(Set);
+        command.Options.Add(NoAnalyze);
     }
 
     /// <summary>The settings these options describe; the PostgreSQL connection string falls back to the environment.</summary>
@@ -89,6 +95,7 @@ internal sealed class BenchOptions
             ScopesDirectory = parse.GetValue(Scopes)?.FullName,
             WorkDirectory = parse.GetValue(WorkDir)?.FullName,
             ServerSettings = server,
+            SkipAnalyze = parse.GetValue(NoAnalyze),
         };
     }
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using KhetiSahayak.Cli.Bench.Reports;
-using Npgsql;
 using Spectre.Console;
 
 namespace KhetiSahayak.Cli.Bench;
@@ -43,7 +42,7 @@ internal static class BenchOutput
                 report = await AnsiConsole.Status().StartAsync("starting", ctx => run(settings with { Status = new StatusProgress(ctx) }, cancellationToken));
             }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or NpgsqlException or TimeoutException
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or System.Data.Common.DbException or TimeoutException
             or ArgumentException or KhetiSahayak.Sync.Protocol.SyncProtocolException or KhetiSahayak.Sync.Scopes.ScopeLoadException)
         {
             await Console.Error.WriteLineAsync("error: " + ex.Message);
@@ -116,6 +115,9 @@ internal static class BenchOutput
                     break;
                 case JsonValueKind.Array:
                     yield return (name, string.Join(", ", property.Value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())));
+                    break;
+                case JsonValueKind.Number when name is "seed" || name.StartsWith("machine.", StringComparison.Ordinal):
+                    yield return (name, property.Value.GetRawText());
                     break;
                 case JsonValueKind.Number:
                     yield return (name, Format(property.Value.GetDouble()));

@@ -25,6 +25,12 @@ internal sealed record BenchSettings
     /// <summary>Extra server configuration (e.g. <c>Sync:MaxConcurrentSyncs=128</c>), applied last.</summary>
     public IReadOnlyDictionary<string, string> ServerSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// PostgreSQL: skip the ANALYZE after seeding, to measure a sync right after a bulk load, before autovacuum has
+    /// refreshed the planner's statistics.
+    /// </summary>
+    public bool SkipAnalyze { get; init; }
+
     /// <summary>Progress messages for a human (a status line); null when the output is JSON.</summary>
     public IProgress<string>? Status { get; init; }
 }

@@ -12,7 +12,7 @@ public sealed class BenchCommandTests
     [Test]
     public async Task Invoke_NoopSyncJson_PrintsExactlyOneJsonObject()
     {
-        var (exit, stdout) = await InvokeAsync("bench", "noop-sync", "--repeat", "2", "--json", "--seed", "7", "--scopes", RepoPaths.SyncScopes);
+        var (exit, stdout, _) = await InvokeAsync("bench", "noop-sync", "--repeat", "2", "--json", "--seed", "7", "--scopes", RepoPaths.SyncScopes);
 
         Assert.That(exit, Is.Zero);
         using var report = JsonDocument.Parse(stdout);
@@ -35,10 +35,11 @@ public sealed class BenchCommandTests
         Environment.SetEnvironmentVariable(BenchSettings.PostgresEnvironmentVariable, null);
         try
         {
-            var (exit, stdout) = await InvokeAsync("bench", "noop-sync", "--store", "postgres", "--json", "--scopes", RepoPaths.SyncScopes);
+            var (exit, stdout, stderr) = await InvokeAsync("bench", "noop-sync", "--store", "postgres", "--json", "--scopes", RepoPaths.SyncScopes);
 
             Assert.That(exit, Is.EqualTo(2));
             Assert.That(stdout, Is.Empty);
+            Assert.That(stderr, Does.Contain("--postgres").And.Contain(BenchSettings.PostgresEnvironmentVariable));
         }
         finally
         {
@@ -49,25 +50,29 @@ public sealed class BenchCommandTests
     [Test]
     public async Task Invoke_UnknownStore_IsRefused()
     {
-        var (exit, _) = await InvokeAsync("bench", "noop-sync", "--store", "mysql", "--json");
+        var (exit, stdout, _) = await InvokeAsync("bench", "noop-sync", "--store", "mysql", "--json");
 
         Assert.That(exit, Is.Not.Zero);
+        Assert.That(stdout, Does.Not.Contain("\"scenario\""));
     }
 
-    private static async Task<(int Exit, string Stdout)> InvokeAsync(params string[] args)
+    private static async Task<(int Exit, string Stdout, string Stderr)> InvokeAsync(params string[] args)
     {
         var root = new RootCommand { BenchCommand.Create() };
-        var original = Console.Out;
-        using var captured = new StringWriter();
-        Console.SetOut(captured);
+        var (originalOut, originalError) = (Console.Out, Console.Error);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
         try
         {
-            var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = captured, Error = TextWriter.Null });
-            return (exit, captured.ToString());
+            var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+            return (exit, stdout.ToString(), stderr.ToString());
         }
         finally
         {
-            Console.SetOut(original);
+            Console.SetOut(originalOut);
+            Console.SetError(originalError);
         }
     }
 }

@@ -17,6 +17,10 @@ internal abstract record BenchReport
     [JsonPropertyOrder(-7)]
     public MachineInfo Machine { get; init; } = MachineInfo.Current();
 
+    /// <summary>What was done to the server database after seeding (PostgreSQL: ANALYZE, unless skipped).</summary>
+    [JsonPropertyOrder(-6)]
+    public string? AfterSeeding { get; init; }
+
     /// <summary>The design targets this scenario speaks to, each with the measured value.</summary>
     [JsonPropertyOrder(100)]
     public IReadOnlyList<BenchCheck> Checks { get; init; } = [];

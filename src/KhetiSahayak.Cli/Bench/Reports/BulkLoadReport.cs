@@ -5,7 +5,7 @@ internal sealed record BulkLoadReport : BenchReport
 {
     public required int Rows { get; init; }
 
-    /// <summary>Whether the advisory importer (src/KhetiSahayak.Advisories) was measured, and why not.</summary>
+    /// <summary>Whether the advisory importer (src/KhetiSahayak.Advisories) was measured, and what it did (or why not).</summary>
     public required string Importer { get; init; }
 
     /// <summary>The database's own bulk path into a plain copy of the table (no sync bookkeeping).</summary>
@@ -17,7 +17,11 @@ internal sealed record BulkLoadReport : BenchReport
     /// <summary>The server store's write sessions (one upsert per row), as every server write goes today.</summary>
     public required RateFigures WriteSession { get; init; }
 
+    /// <summary>The advisory importer on the same translations (from a JSON source file).</summary>
     public RateFigures? ImporterRate { get; init; }
+
+    /// <summary>Importer translation rows/s ÷ raw rows/s.</summary>
+    public double? ImporterRatio { get; init; }
 
     /// <summary>Write-session rows/s ÷ raw rows/s.</summary>
     public required double WriteSessionRatio { get; init; }

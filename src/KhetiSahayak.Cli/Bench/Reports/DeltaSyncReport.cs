@@ -9,6 +9,9 @@ internal sealed record DeltaSyncReport : BenchReport
 
     public required int ChangesPerDevice { get; init; }
 
+    /// <summary>Attempts each device's transport makes per call before a sync fails (the SDK's default unless set).</summary>
+    public required int ClientMaxAttempts { get; init; }
+
     /// <summary>New server rows every device pulls in the measured sync.</summary>
     public required int RowsPulledPerDevice { get; init; }
 
@@ -44,6 +47,12 @@ internal sealed record DeltaSyncReport : BenchReport
 
     /// <summary>PostgreSQL's CPU over all cores, in percent (postgres store on Linux only).</summary>
     public double? PostgresCpuPercent { get; init; }
+
+    /// <summary>Database commands the server ran per sync (PostgreSQL, counted through Npgsql's activities).</summary>
+    public double? DbCommandsPerSync { get; init; }
+
+    /// <summary>Milliseconds those commands took per sync, summed (PostgreSQL only).</summary>
+    public double? DbCommandMsPerSync { get; init; }
 
     public required double SetupSeconds { get; init; }
 }

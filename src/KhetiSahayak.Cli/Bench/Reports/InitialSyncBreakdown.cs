@@ -8,6 +8,8 @@ namespace KhetiSahayak.Cli.Bench.Reports;
 /// server does plus loopback transfer); and the client's decompression, JSON parse and value decoding.
 /// Bytes: bare values as one brotli stream and per page, the server's page JSON compressed in one go, what the server
 /// actually sent (compressed bodies, streamed with flushes), and the rest of the wire (headers, request bodies).
+/// The device side alone is the device's own work plus the client's decompression, parse and decode: what a phone
+/// spends on its CPU when the server is elsewhere and pages arrive as fast as it takes them.
 /// </summary>
 internal sealed record InitialSyncBreakdown(
     double TransportSeconds,
@@ -26,4 +28,7 @@ internal sealed record InitialSyncBreakdown(
     long PageJsonBrotliOneShotBytes,
     long ResponseBodyBytes,
     long HeaderAndRequestBytes,
-    double AverageRowsPerPage);
+    double AverageRowsPerPage,
+    double DeviceSideSeconds = 0,
+    double DeviceSideRowsPerSecond = 0,
+    double DeviceSideRatio = 0);

@@ -14,6 +14,9 @@ internal sealed record NoopSyncReport : BenchReport
 
     public required LatencySummary LatencyMs { get; init; }
 
+    /// <summary>Database commands the server ran per no-op sync (PostgreSQL only).</summary>
+    public double? DbCommandsPerSync { get; init; }
+
     /// <summary>Rows written by the no-op syncs in all (should be 0).</summary>
     public required int RowsWritten { get; init; }
 }

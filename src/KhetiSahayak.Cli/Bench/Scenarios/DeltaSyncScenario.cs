@@ -15,7 +15,7 @@ internal static class DeltaSyncScenario
 {
     public const string Name = "delta-sync";
 
-    public static async Task<DeltaSyncReport> RunAsync(BenchSettings settings, int devices, int concurrency, int changes, int pullRows, CancellationToken cancellationToken)
+    public static async Task<DeltaSyncReport> RunAsync(BenchSettings settings, int devices, int concurrency, int changes, int pullRows, int? clientMaxAttempts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfLessThan(devices, 1);
@@ -28,20 +28,21 @@ internal static class DeltaSyncScenario
 
         settings.Status?.Report($"seeding {devices:N0} farmers with {Math.Max(changes, 1)} plots each");
         var farmers = Enumerable.Range(0, devices).Select(data.FarmerId).ToArray();
-        await env.SeedAsync(farmers.SelectMany(f => data.Farmer(f, BenchData.District, plots: Math.Max(changes, 1))), cancellationToken, batch: 2_000);
+        await env.SeedAsync(farmers.SelectMany(f => data.Farmer(f, BenchData.District, plots: Math.Max(changes, 1))), 2_000, cancellationToken);
         await env.SeedAsync(data.Translation, data.Translations(20, BenchData.District, stream: 1), cancellationToken);
 
+        var settled = await env.SettleAsync(cancellationToken);
         settings.Status?.Report($"opening {devices:N0} devices and syncing each once");
         var list = new BenchDevice[devices];
         try
         {
             for (var i = 0; i < devices; i++)
             {
-                list[i] = await env.NewDeviceAsync(BenchEnvironment.Farmer(farmers[i]), cancellationToken);
+                list[i] = await env.NewDeviceAsync(BenchEnvironment.Farmer(farmers[i]), null, clientMaxAttempts, cancellationToken);
             }
 
             var options = new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(list, options, async (d, ct) => await d.SyncAsync(ct));
+            await Parallel.ForEachAsync(list, options, async (d, ct) => await SyncUntilDoneAsync(d, ct));
 
             settings.Status?.Report($"publishing {pullRows} advisories and editing {changes} plots on every device");
             await env.SeedAsync(data.Translation, data.Translations(pullRows, BenchData.District, stream: 3), cancellationToken);
@@ -57,6 +58,7 @@ internal static class DeltaSyncScenario
             setup.Stop();
             settings.Status?.Report($"measuring: {devices:N0} delta syncs, {concurrency} at a time");
             using var meter = new ServerRequestMeter(env.Server.Services);
+            using var db = settings.Store == BenchStore.Postgres ? new DbCommandMeter() : null;
             var before = list.Select(d => d.Stats).ToArray();
             var latencies = new ConcurrentBag<double>();
             var samples = new ConcurrentQueue<string>();
@@ -101,9 +103,11 @@ internal static class DeltaSyncScenario
                 Scenario = Name,
                 Store = settings.Store.ToString().ToLowerInvariant(),
                 Seed = settings.Seed,
+                AfterSeeding = settled,
                 Devices = devices,
                 Concurrency = concurrency,
                 ChangesPerDevice = changes,
+                ClientMaxAttempts = clientMaxAttempts ?? new KhetiSahayak.Sync.Client.HttpSyncTransportOptions { BaseAddress = env.Server.Address, AccessToken = _ => ValueTask.FromResult(string.Empty) }.MaxAttempts,
                 RowsPulledPerDevice = pullRows,
                 Syncs = devices,
                 Errors = errors,
@@ -118,6 +122,8 @@ internal static class DeltaSyncScenario
                 BytesPerSync = Math.Round((double)bytes / devices, 1),
                 ProcessCpuPercent = Math.Round(processCpu, 1),
                 PostgresCpuPercent = postgresCpu is null ? null : Math.Round(postgresCpu.Value, 1),
+                DbCommandsPerSync = db is null ? null : Math.Round((double)db.Commands / devices, 1),
+                DbCommandMsPerSync = db is null ? null : Math.Round(db.CommandTime.TotalMilliseconds / devices, 2),
                 SetupSeconds = Math.Round(setup.Elapsed.TotalSeconds, 3),
                 Checks =
                 [
@@ -143,6 +149,23 @@ internal static class DeltaSyncScenario
                 {
                     await d.DisposeAsync();
                 }
+            }
+        }
+    }
+
+    /// <summary>Setup syncs must all land; a device the server keeps refusing (429) tries again a little later.</summary>
+    private static async Task SyncUntilDoneAsync(BenchDevice device, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await device.SyncAsync(cancellationToken);
+                return;
+            }
+            catch (HttpRequestException) when (attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken);
             }
         }
     }

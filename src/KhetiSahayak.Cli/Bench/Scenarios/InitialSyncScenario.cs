@@ -37,6 +37,7 @@ internal static class InitialSyncScenario
         var seedTime = await env.SeedAsync(table, data.Translations(rows, BenchData.District, stream: 1), cancellationToken);
         await env.SeedAsync(table, data.Translations(2_000, BenchData.WarmUpDistrict, stream: 2), cancellationToken);
 
+        var settled = await env.SettleAsync(cancellationToken);
         settings.Status?.Report("warming up (another farmer's first sync)");
         await using (var warmUp = await env.NewDeviceAsync(BenchEnvironment.Farmer(warmUpFarmerId), cancellationToken))
         {
@@ -65,6 +66,14 @@ internal static class InitialSyncScenario
         {
             settings.Status?.Report("breakdown: engine alone, then HTTP alone");
             parts = await BreakdownAsync(env, farmerId, elapsed, transportTime, stats.BytesSent + stats.BytesReceived, bare.BrotliBytes, cancellationToken);
+            var deviceSide = parts.DeviceApplySeconds + parts.ClientDecompressSeconds + parts.ClientParseSeconds + parts.ClientDecodeSeconds;
+            var deviceRate = onDevice / Math.Max(deviceSide, 1e-9);
+            parts = parts with
+            {
+                DeviceSideSeconds = Math.Round(deviceSide, 3),
+                DeviceSideRowsPerSecond = Math.Round(deviceRate, 1),
+                DeviceSideRatio = Math.Round(deviceRate / raw.RowsPerSecond, 3),
+            };
         }
 
         var seconds = elapsed.TotalSeconds;
@@ -77,6 +86,7 @@ internal static class InitialSyncScenario
             Scenario = Name,
             Store = settings.Store.ToString().ToLowerInvariant(),
             Seed = settings.Seed,
+            AfterSeeding = settled,
             Rows = onDevice,
             RowsPulled = sync.RowsUpserted,
             Pages = sync.Pages,

@@ -37,6 +37,7 @@ internal static class NetworkScenario
         await env.SeedAsync(data.Farmer(warmUpFarmerId, BenchData.WarmUpDistrict, plots: 2, activities: 12, ledgerEntries: 6), cancellationToken);
         await env.SeedAsync(data.Season(Math.Min(advisories, 50), BenchData.WarmUpDistrict, Languages, stream: 2), cancellationToken);
 
+        var settled = await env.SettleAsync(cancellationToken);
         settings.Status?.Report("warming up (another farmer, unshaped)");
         await using (var warmUp = await env.NewDeviceAsync(BenchEnvironment.Farmer(warmUpFarmerId), cancellationToken))
         {
@@ -45,7 +46,7 @@ internal static class NetworkScenario
 
         settings.Status?.Report($"first sync through a {profile.Name} link");
         await using var proxy = await FaultProxy.StartAsync(env.Server.Address, 0, profile, settings.Seed, cancellationToken);
-        await using var device = await env.NewDeviceAsync(BenchEnvironment.Farmer(farmerId), cancellationToken, via: proxy.Address);
+        await using var device = await env.NewDeviceAsync(BenchEnvironment.Farmer(farmerId), proxy.Address, null, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         var sync = await device.SyncAsync(cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -57,6 +58,7 @@ internal static class NetworkScenario
             Scenario = Name,
             Store = settings.Store.ToString().ToLowerInvariant(),
             Seed = settings.Seed,
+            AfterSeeding = settled,
             Profile = profile.Name,
             DownKbps = profile.DownKbps,
             UpKbps = profile.UpKbps,

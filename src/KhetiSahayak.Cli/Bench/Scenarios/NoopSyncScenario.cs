@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KhetiSahayak.Cli.Bench.Measurement;
 using KhetiSahayak.Cli.Bench.Reports;
 
 namespace KhetiSahayak.Cli.Bench.Scenarios;
@@ -22,12 +23,14 @@ internal static class NoopSyncScenario
         await env.SeedAsync(data.Farmer(farmerId, BenchData.District, plots: 3, activities: 5, ledgerEntries: 3), cancellationToken);
         await env.SeedAsync(data.Translation, data.Translations(40, BenchData.District, stream: 1), cancellationToken);
 
+        var settled = await env.SettleAsync(cancellationToken);
         settings.Status?.Report("first sync, then one untimed no-op sync");
         await using var device = await env.NewDeviceAsync(BenchEnvironment.Farmer(farmerId), cancellationToken);
         await device.SyncAsync(cancellationToken);
         await device.SyncAsync(cancellationToken);
 
         settings.Status?.Report($"measuring {repeats} no-op syncs");
+        using var db = settings.Store == BenchStore.Postgres ? new DbCommandMeter() : null;
         var before = device.Stats;
         var latencies = new List<double>(repeats);
         var written = 0;
@@ -48,12 +51,14 @@ internal static class NoopSyncScenario
             Scenario = Name,
             Store = settings.Store.ToString().ToLowerInvariant(),
             Seed = settings.Seed,
+            AfterSeeding = settled,
             Repeats = repeats,
             RequestsPerSync = Math.Round(requestsPerSync, 2),
             BytesUpPerSync = Math.Round(bytesUp, 1),
             BytesDownPerSync = Math.Round(bytesDown, 1),
             LatencyMs = LatencySummary.Of(latencies),
             RowsWritten = written,
+            DbCommandsPerSync = db is null ? null : Math.Round((double)db.Commands / repeats, 1),
             Checks =
             [
                 new BenchCheck("requests per no-op sync", requestsPerSync, "= 1", requestsPerSync <= 1),

@@ -12,7 +12,7 @@ public sealed class DeltaSyncScenarioTests
     {
         await using var context = await BenchTestContext.CreateAsync(store);
 
-        var report = await DeltaSyncScenario.RunAsync(context.Settings, devices: 6, concurrency: 3, changes: 2, pullRows: 2, CancellationToken.None);
+        var report = await DeltaSyncScenario.RunAsync(context.Settings, devices: 6, concurrency: 3, changes: 2, pullRows: 2, clientMaxAttempts: null, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -28,6 +28,7 @@ public sealed class DeltaSyncScenarioTests
             Assert.That(report.SyncsPerSecond, Is.GreaterThan(0));
             Assert.That(report.ProcessCpuPercent, Is.GreaterThanOrEqualTo(0));
             Assert.That(report.PostgresCpuPercent is null, Is.EqualTo(store == "sqlite"));
+            Assert.That(report.ClientMaxAttempts, Is.GreaterThanOrEqualTo(1));
             Assert.That(report.Checks, Has.Count.EqualTo(3));
         }
     }
