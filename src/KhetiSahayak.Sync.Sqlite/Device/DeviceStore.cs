@@ -387,7 +387,9 @@ public sealed class DeviceStore : IAsyncDisposable
         var deletes = 0;
         await using var tx = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
         await ExecAsync("INSERT OR IGNORE INTO _ks_applying (id) VALUES (1)", tx, cancellationToken);
-        var replacing = await GetStateAsync("replacing", cancellationToken) == "1";
+        // A fresh device's first sync is a replacement with nothing to verify: skip the per-row bookkeeping then.
+        var replacing = await GetStateAsync("replacing", cancellationToken) == "1"
+            && await ScalarLongAsync("SELECT EXISTS (SELECT 1 FROM _ks_replace)", tx, cancellationToken) == 1;
         foreach (var changes in page.Changes)
         {
             if (!Scope.TryGetTable(changes.Table, out var st))
@@ -435,7 +437,7 @@ public sealed class DeviceStore : IAsyncDisposable
             }
         }
 
-        if (!page.HasMore && replacing)
+        if (!page.HasMore && await GetStateAsync("replacing", cancellationToken) == "1")
         {
             // The replacement pull is complete: what it did not bring back is gone from the server's view, except rows
             // with local changes still to push.
@@ -451,6 +453,14 @@ public sealed class DeviceStore : IAsyncDisposable
         await ExecAsync("DELETE FROM _ks_applying", tx, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return (upserts, deletes);
+    }
+
+    private async Task<long> ScalarLongAsync(string sql, SqliteTransaction tx, CancellationToken cancellationToken)
+    {
+        await using var cmd = _connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     private SqliteCommand Prepared(SqliteTransaction tx, string sql, params string[] parameters)
