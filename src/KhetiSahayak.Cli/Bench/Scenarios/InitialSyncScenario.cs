@@ -283,53 +283,16 @@ internal static class InitialSyncScenario
             Math.Round((double)pulledRows / Math.Max(1, pages), 1));
     }
 
-    /// <summary>A pull page as the server writes it (SyncWireResult): column names once per table, rows positional.</summary>
+    /// <summary>A pull page as the server writes it (the shared <see cref="PullPageJson"/>).</summary>
     private static ArrayBufferWriter<byte> PageJson(BenchEnvironment env, PullResponse page)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(buffer, RawBaselines.WriterOptions);
         writer.WriteStartObject();
-        writer.WriteStartArray("changes");
-        foreach (var changes in page.Changes)
+        foreach (var _ in PullPageJson.WriteProperties(writer, env.FarmerScope, page))
         {
-            env.FarmerScope.TryGetTable(changes.Table, out var st);
-            var types = changes.Columns.Select(c => st!.Table.Columns[st.Table.Ordinal(c)].Type).ToArray();
-            writer.WriteStartObject();
-            writer.WriteString("table", changes.Table);
-            writer.WriteStartArray("columns");
-            foreach (var column in changes.Columns)
-            {
-                writer.WriteStringValue(column);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("rows");
-            foreach (var row in changes.Upserts)
-            {
-                writer.WriteStartArray();
-                writer.WriteNumberValue(row.Version);
-                for (var i = 0; i < types.Length; i++)
-                {
-                    ValueCodec.WriteJson(writer, types[i], row.Values[i]);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("deletes");
-            foreach (var key in changes.Deletes)
-            {
-                writer.WriteStringValue(key);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+            // Written to memory: nothing to flush between rows.
         }
-
-        writer.WriteEndArray();
-        writer.WriteString("cursor", page.Cursor);
-        writer.WriteBoolean("hasMore", page.HasMore);
         writer.WriteEndObject();
         writer.Flush();
         return buffer;

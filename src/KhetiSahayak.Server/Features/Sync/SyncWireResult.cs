@@ -53,48 +53,10 @@ internal sealed class SyncWireResult(ScopeDefinition scope, IReadOnlyList<Mutati
 
         if (page is not null)
         {
-            writer.WriteStartArray("changes");
-            foreach (var changes in page.Changes)
+            foreach (var _ in PullPageJson.WriteProperties(writer, scope, page))
             {
-                var table = scope.TryGetTable(changes.Table, out var st) ? st.Table : throw new InvalidOperationException($"page table {changes.Table} is not in scope {scope.Name}");
-                var types = changes.Columns.Select(c => table.Columns[table.Ordinal(c)].Type).ToArray();
-                writer.WriteStartObject();
-                writer.WriteString("table", changes.Table);
-                writer.WriteStartArray("columns");
-                foreach (var column in changes.Columns)
-                {
-                    writer.WriteStringValue(column);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteStartArray("rows");
-                foreach (var row in changes.Upserts)
-                {
-                    writer.WriteStartArray();
-                    writer.WriteNumberValue(row.Version);
-                    for (var i = 0; i < types.Length; i++)
-                    {
-                        ValueCodec.WriteJson(writer, types[i], row.Values[i]);
-                    }
-
-                    writer.WriteEndArray();
-                    await FlushIfFullAsync(writer, pipe, cancellationToken);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteStartArray("deletes");
-                foreach (var key in changes.Deletes)
-                {
-                    writer.WriteStringValue(key);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
+                await FlushIfFullAsync(writer, pipe, cancellationToken);
             }
-
-            writer.WriteEndArray();
-            writer.WriteString("cursor", page.Cursor);
-            writer.WriteBoolean("hasMore", page.HasMore);
         }
 
         writer.WriteEndObject();
