@@ -15,6 +15,9 @@ namespace KhetiSahayak.Advisories.Reference;
 /// </remarks>
 public sealed class CropReferenceLoader
 {
+    // Indic names as UTF-8 rather than \uXXXX escapes: half the bytes on every device's first sync.
+    private static readonly JsonSerializerOptions Names = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly IServerStore _store;
     private readonly TimeProvider _time;
     private readonly TableDefinition _crops;
@@ -37,13 +40,13 @@ public sealed class CropReferenceLoader
         var crops = catalog.Crops.Select(c => ReferenceTableWriter.Row(_crops,
             ("crop_id", ReferenceIds.Crop(c.Code)),
             ("crop_code", c.Code),
-            ("names", JsonSerializer.Serialize(c.Names.OrderBy(n => n.Key, StringComparer.Ordinal).ToDictionary(n => n.Key, n => n.Value))),
+            ("names", JsonSerializer.Serialize(c.Names.OrderBy(n => n.Key, StringComparer.Ordinal).ToDictionary(n => n.Key, n => n.Value), Names)),
             ("category", c.Category))).ToList();
         var stages = catalog.Crops.SelectMany(c => c.Stages.Select((s, i) => ReferenceTableWriter.Row(_stages,
             ("stage_id", ReferenceIds.CropStage(c.Code, s)),
             ("crop_code", c.Code),
             ("stage_code", s),
-            ("names", JsonSerializer.Serialize(new Dictionary<string, string> { ["en-IN"] = StageName(s) })),
+            ("names", JsonSerializer.Serialize(new Dictionary<string, string> { ["en-IN"] = StageName(s) }, Names)),
             ("sequence", (long)(i + 1))))).ToList();
 
         return

@@ -73,6 +73,12 @@ public sealed class LgdFiles
             var name = row.Name(2);
             if (code is null || version is null || name is null)
             {
+                // Known anyway, so its districts are not reported as well.
+                if (code is not null)
+                {
+                    stateCodes.Add(code.Value);
+                }
+
                 return;
             }
 
@@ -87,6 +93,9 @@ public sealed class LgdFiles
 
         var districtList = new List<LgdDistrict>();
         var districtState = new Dictionary<long, long>();
+
+        // Districts whose own row is reported: their blocks are skipped rather than reported a second time.
+        var brokenDistricts = new HashSet<long>();
         await ReadAsync(districts, DistrictsFile, ["state code", "district code", "district name"], 3, errors, row =>
         {
             var state = row.Code(0);
@@ -94,12 +103,18 @@ public sealed class LgdFiles
             var name = row.Name(2);
             if (state is null || code is null || name is null)
             {
+                if (code is not null)
+                {
+                    brokenDistricts.Add(code.Value);
+                }
+
                 return;
             }
 
             if (!stateCodes.Contains(state.Value))
             {
                 row.Error(0, $"state {state} is not in {StatesFile}");
+                brokenDistricts.Add(code.Value);
                 return;
             }
 
@@ -128,6 +143,11 @@ public sealed class LgdFiles
 
             if (!districtState.TryGetValue(district.Value, out var districtsState))
             {
+                if (brokenDistricts.Contains(district.Value))
+                {
+                    return;
+                }
+
                 row.Error(1, $"district {district} is not in {DistrictsFile}");
                 return;
             }
