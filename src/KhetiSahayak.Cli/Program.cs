@@ -1,6 +1,7 @@
 using System.CommandLine;
 using KhetiSahayak.Cli.Advisories;
 using KhetiSahayak.Cli.Bench;
+using KhetiSahayak.Cli.Reference;
 using KhetiSahayak.Cli.Simulation;
 
 namespace KhetiSahayak.Cli;
@@ -20,7 +21,8 @@ internal static class KhetiProgram
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(AdvisoriesCommand.Create());
+        root.Subcommands.Add(ReferenceCommand.Create());
         var parse = root.Parse(args);
-        return AdvisoriesCommand.ExitCode(parse, await parse.InvokeAsync());
+        return ReferenceCommand.ExitCode(parse, AdvisoriesCommand.ExitCode(parse, await parse.InvokeAsync()));
     }
 }

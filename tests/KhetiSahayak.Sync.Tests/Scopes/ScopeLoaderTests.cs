@@ -50,6 +50,7 @@ public sealed class ScopeLoaderTests
         "crop", "crop_stage", "advisory", "advisory_translation",
         "diagnosis_request", "advisory_receipt", "diagnosis_result",
         "officer_assignment", "field_visit", "pest_observation",
+        "lgd_state", "lgd_district", "lgd_block",
     ];
 
     private static readonly string[] DenormalisedAdvisoryColumns = ["district_codes", "block_codes", "crop_codes", "status"];
@@ -276,8 +277,14 @@ public sealed class ScopeLoaderTests
     [TestCase("farmer", "crop", "")]
     [TestCase("farmer", "crop_stage", "")]
     [TestCase("farmer", "diagnosis_result", "farmer_id eq $farmer_id")]
+    [TestCase("farmer", "lgd_state", "")]
+    [TestCase("farmer", "lgd_district", "")]
+    [TestCase("farmer", "lgd_block", "lgd_district_code in $districts")]
     [TestCase("extension-officer", "crop", "")]
     [TestCase("extension-officer", "crop_stage", "")]
+    [TestCase("extension-officer", "lgd_state", "")]
+    [TestCase("extension-officer", "lgd_district", "")]
+    [TestCase("extension-officer", "lgd_block", "lgd_district_code in $districts")]
     [TestCase("extension-officer", "farmer_profile", "lgd_block_code in $blocks")]
     [TestCase("extension-officer", "advisory", AdvisoryAreaFilter)]
     [TestCase("extension-officer", "advisory_translation", AdvisoryAreaFilter)]
@@ -312,6 +319,8 @@ public sealed class ScopeLoaderTests
     [TestCase("farmer", "advisory", "advisory_translation")]
     [TestCase("farmer", "advisory", "advisory_receipt")]
     [TestCase("farmer", "diagnosis_request", "diagnosis_result")]
+    [TestCase("farmer", "lgd_state", "lgd_district")]
+    [TestCase("farmer", "lgd_district", "lgd_block")]
     [TestCase("extension-officer", "farmer_profile", "field_visit")]
     [TestCase("extension-officer", "advisory", "advisory_translation")]
     public void LoadDirectory_RepositoryScope_ListsParentBeforeChild(string scope, string parent, string child)

@@ -1,5 +1,10 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using KhetiSahayak.Advisories.Import;
+using KhetiSahayak.Advisories.Reference;
+using KhetiSahayak.Server.Features.Advisories;
 using KhetiSahayak.Sync.Engine;
 using KhetiSahayak.Sync.Scopes;
 using KhetiSahayak.Sync.Stores;
@@ -8,35 +13,25 @@ using Microsoft.Extensions.Options;
 namespace KhetiSahayak.Server.Features.Dev;
 
 /// <summary>
-/// In Development, loads the shared sample records: the sample farmer with plot, crop cycle, activities, ledger and
-/// soil test; a demo officer assigned to the farmer's block; the advisories flattened into advisory and
-/// advisory_translation rows; crop and stage reference rows. Rows are keyed by the samples' ids and only inserted when
-/// missing, so every start is idempotent and edits made through sync survive a restart.
+/// In Development, loads the demo data through the same code paths real data takes: the LGD geography with
+/// <see cref="LgdLoader"/>, the crop catalog with <see cref="CropReferenceLoader"/>, the sample advisories with
+/// <see cref="AdvisoryImporter"/> (windows rebased by <see cref="DemoAdvisoryRebase"/> so they are current), and the
+/// sample farmer (plot, crop cycle, activities, ledger, soil test) with a demo officer assigned to the farmer's block.
+/// Every step is idempotent: a restart writes nothing, and edits made through sync survive it (farmer rows are only
+/// inserted when missing).
 /// </summary>
 internal sealed partial class DemoDataSeeder(
     IServerStore store,
     ScopeSet scopes,
+    AdvisoryReference reference,
+    TimeProvider time,
     IHostEnvironment environment,
     IOptions<DemoDataOptions> options,
+    IOptions<AdvisoriesOptions> advisoriesOptions,
+    IOptions<AdvisoryImportOptions> importOptions,
     ILogger<DemoDataSeeder> logger) : IHostedLifecycleService
 {
-    private static readonly (string Code, string Category, string En, string Hi, string Mr)[] Crops =
-    [
-        ("SOYBEAN", "oilseed", "Soybean", "सोयाबीन", "सोयाबीन"),
-        ("WHEAT", "cereal", "Wheat", "गेहूं", "गहू"),
-        ("MAIZE", "cereal", "Maize", "मक्का", "मका"),
-        ("PADDY", "cereal", "Paddy", "धान", "भात"),
-    ];
-
-    private static readonly (string Code, string En, string Hi, string Mr)[] SoybeanStages =
-    [
-        ("PRE_SOWING", "Before sowing", "बुवाई से पहले", "पेरणीपूर्वी"),
-        ("SOWING", "Sowing", "बुवाई", "पेरणी"),
-        ("VEGETATIVE", "Vegetative", "वानस्पतिक वृद्धि", "वाढीची अवस्था"),
-        ("FLOWERING", "Flowering", "फूल आना", "फुलोरा"),
-        ("POD_FILLING", "Pod filling", "फली भरना", "शेंगा भरणे"),
-        ("MATURITY", "Maturity", "परिपक्वता", "पक्वता"),
-    ];
+    public const string AdvisoriesFile = "advisories.sample.json";
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -46,6 +41,11 @@ internal sealed partial class DemoDataSeeder(
             LogNoData(logger, environment.ContentRootPath);
             return;
         }
+
+        await LoadGeographyAsync(cancellationToken);
+        var crops = await new CropReferenceLoader(store, scopes.Catalog, time).LoadAsync(reference.Crops, null, cancellationToken);
+        var cropTables = Describe(crops);
+        LogReference(logger, "crops.json", cropTables);
 
         List<(TableDefinition Table, object?[] Row)> rows;
         try
@@ -75,7 +75,79 @@ internal sealed partial class DemoDataSeeder(
         }
 
         LogSeeded(logger, folder, inserted, rows.Count - inserted);
+        await ImportAdvisoriesAsync(Path.Combine(folder, AdvisoriesFile), cancellationToken);
     }
+
+    /// <summary>The LGD folder the advisory importer validates against, loaded into the lgd_* tables.</summary>
+    private async Task LoadGeographyAsync(CancellationToken cancellationToken)
+    {
+        var lgdFolder = AdvisoryReferenceLoader.FindLgdFolder(advisoriesOptions.Value.LgdPath, environment.ContentRootPath);
+        if (lgdFolder is null)
+        {
+            LogNoGeography(logger, environment.ContentRootPath);
+            return;
+        }
+
+        try
+        {
+            var results = await new LgdLoader(store, scopes.Catalog, time).LoadAsync(lgdFolder, null, cancellationToken);
+            var tables = Describe(results);
+            LogReference(logger, lgdFolder, tables);
+        }
+        catch (LgdFileException ex)
+        {
+            LogGeographyUnreadable(logger, lgdFolder, ex);
+        }
+    }
+
+    /// <summary>The sample advisories through the importer, rebased so they are current; the shift is logged.</summary>
+    private async Task ImportAdvisoriesAsync(string file, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        if (reference.Lgd is not { } lgd)
+        {
+            LogAdvisoriesSkipped(logger, file);
+            return;
+        }
+
+        JsonArray sample;
+        try
+        {
+            sample = JsonNode.Parse(await File.ReadAllTextAsync(file, cancellationToken))?.AsArray() ?? throw new InvalidDataException("empty file");
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException or InvalidOperationException or IOException)
+        {
+            LogUnreadable(logger, file, ex);
+            return;
+        }
+
+        var advisoryTable = scopes.Catalog["advisory"];
+        var stored = new Dictionary<Guid, (long Version, DateTimeOffset ValidTo)>();
+        foreach (var row in await store.ReadRowsAsync(advisoryTable, null, null, cancellationToken))
+        {
+            stored[(Guid)row.Values[advisoryTable.KeyOrdinal]!] =
+                ((long)row.Values[advisoryTable.Ordinal("version")]!, (DateTimeOffset)row.Values[advisoryTable.Ordinal("valid_to")]!);
+        }
+
+        var plan = DemoAdvisoryRebase.Plan(sample, stored, time.GetUtcNow());
+        var rebased = DemoAdvisoryRebase.Apply(sample, plan);
+        var importer = new AdvisoryImporter(store, scopes.Catalog, lgd, reference.Crops, time, importOptions.Value);
+        await using var input = new MemoryStream(Encoding.UTF8.GetBytes(rebased.ToJsonString()));
+        var summary = await importer.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
+        LogAdvisories(logger, file, plan.ShiftDays, plan.Reused ? "kept from the store" : "new", summary.Inserted, summary.Updated, summary.Unchanged, summary.Rejected);
+        foreach (var issue in summary.Issues.Where(i => i.Severity == AdvisoryImportIssueSeverity.Error))
+        {
+            LogAdvisoryIssue(logger, issue.Record, issue.Field, issue.Code, issue.Message);
+        }
+    }
+
+    private static string Describe(IReadOnlyList<ReferenceTableResult> results) =>
+        string.Join("; ", results.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"{r.Table} {r.Rows} rows ({r.Inserted} new, {r.Updated} updated, {r.Deleted} deleted, {r.Unchanged} unchanged)")));
 
     private string? FindDataFolder()
     {
@@ -101,30 +173,6 @@ internal sealed partial class DemoDataSeeder(
     {
         var rows = new List<(TableDefinition, object?[])>();
         void Add(string table, IReadOnlyDictionary<string, object?> values) => rows.Add((scopes.Catalog[table], Row(scopes.Catalog[table], values)));
-
-        foreach (var (code, category, en, hi, mr) in Crops)
-        {
-            Add("crop", new Dictionary<string, object?>
-            {
-                ["crop_id"] = DemoIds.Named("crop:" + code),
-                ["crop_code"] = code,
-                ["names"] = JsonSerializer.Serialize(new Dictionary<string, string> { ["en-IN"] = en, ["hi-IN"] = hi, ["mr-IN"] = mr }),
-                ["category"] = category,
-            });
-        }
-
-        for (var i = 0; i < SoybeanStages.Length; i++)
-        {
-            var (code, en, hi, mr) = SoybeanStages[i];
-            Add("crop_stage", new Dictionary<string, object?>
-            {
-                ["stage_id"] = DemoIds.Named("crop_stage:SOYBEAN:" + code),
-                ["crop_code"] = "SOYBEAN",
-                ["stage_code"] = code,
-                ["names"] = JsonSerializer.Serialize(new Dictionary<string, string> { ["en-IN"] = en, ["hi-IN"] = hi, ["mr-IN"] = mr }),
-                ["sequence"] = (long)(i + 1),
-            });
-        }
 
         using (var farmer = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "farmer.sample.json"))))
         {
@@ -154,65 +202,7 @@ internal sealed partial class DemoDataSeeder(
             }
         }
 
-        var advisoriesFile = Path.Combine(folder, "advisories.sample.json");
-        if (File.Exists(advisoriesFile))
-        {
-            using var advisories = JsonDocument.Parse(File.ReadAllText(advisoriesFile));
-            foreach (var advisory in advisories.RootElement.EnumerateArray())
-            {
-                AddAdvisory(advisory, Add);
-            }
-        }
-
         return rows;
-    }
-
-    /// <summary>One advisory of the sample shape: targets become district/block code arrays, each translation a row carrying copies of the filter columns.</summary>
-    private void AddAdvisory(JsonElement advisory, Action<string, IReadOnlyDictionary<string, object?>> add)
-    {
-        var values = FromJson(scopes.Catalog["advisory"], advisory);
-        var districts = new List<long>();
-        var blocks = new List<long>();
-        if (advisory.TryGetProperty("targets", out var targets))
-        {
-            foreach (var target in targets.EnumerateArray())
-            {
-                var level = target.GetProperty("scope_level").GetString();
-                (level == "block" ? blocks : districts).Add(target.GetProperty("lgd_code").GetInt64());
-            }
-        }
-
-        values["district_codes"] = JsonSerializer.Serialize(districts);
-        values["block_codes"] = JsonSerializer.Serialize(blocks);
-        if (advisory.TryGetProperty("issuing_office", out var office) && office.ValueKind == JsonValueKind.Object && office.TryGetProperty("name", out var officeName))
-        {
-            values["issuing_office"] = officeName.GetString();
-        }
-
-        // A language may be listed without a translation yet (null); it gets no row.
-        var translations = advisory.TryGetProperty("translations", out var t)
-            ? t.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object).ToList()
-            : [];
-        if (values.GetValueOrDefault("primary_lang") is null)
-        {
-            values["primary_lang"] = translations.Select(p => p.Name).FirstOrDefault() ?? "en-IN";
-        }
-        add("advisory", values);
-
-        var advisoryId = (Guid)values["advisory_id"]!;
-        foreach (var translation in translations)
-        {
-            var row = FromJson(scopes.Catalog["advisory_translation"], translation.Value);
-            row["translation_id"] = DemoIds.Named($"advisory_translation:{advisoryId}:{translation.Name}");
-            row["advisory_id"] = advisoryId;
-            row["lang"] = translation.Name;
-            foreach (var copied in new[] { "district_codes", "block_codes", "crop_codes", "status" })
-            {
-                row[copied] = values[copied];
-            }
-
-            add("advisory_translation", row);
-        }
     }
 
     /// <summary>The properties of a sample record that are columns of the table, read with their column types.</summary>
@@ -280,4 +270,23 @@ internal sealed partial class DemoDataSeeder(
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Demo data in {Folder} could not be read; starting without it")]
     private static partial void LogUnreadable(ILogger logger, string folder, Exception exception);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Demo reference data from {Source}: {Tables}")]
+    private static partial void LogReference(ILogger logger, string source, string tables);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "No demo geography: no shared/data/lgd folder above {ContentRoot} (set Advisories:LgdPath)")]
+    private static partial void LogNoGeography(ILogger logger, string contentRoot);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Demo geography in {Folder} could not be loaded; nothing was written")]
+    private static partial void LogGeographyUnreadable(ILogger logger, string folder, Exception exception);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Warning, Message = "Demo advisories from {File} not imported: the LGD directory is not loaded")]
+    private static partial void LogAdvisoriesSkipped(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Information,
+        Message = "Demo advisories from {File}: validity windows shifted by {ShiftDays} days ({Shift}) so they are current; {Inserted} new, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected")]
+    private static partial void LogAdvisories(ILogger logger, string file, int shiftDays, string shift, long inserted, long updated, long unchanged, long rejected);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Warning, Message = "Demo advisory record {Record}: {Field}: {Code}: {Message}")]
+    private static partial void LogAdvisoryIssue(ILogger logger, long record, string field, string code, string message);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using KhetiSahayak.Server.Features.Dev;
@@ -5,6 +6,8 @@ using KhetiSahayak.Sync.Client;
 using KhetiSahayak.Sync.Engine;
 using KhetiSahayak.Sync.Sqlite.Device;
 using KhetiSahayak.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 
 namespace KhetiSahayak.Server.Tests.Features.Dev;
@@ -34,8 +37,60 @@ public sealed class DevApiTests
             Assert.That((await device.ReadAllAsync("farm_plot", CancellationToken.None)).Select(r => r[0]), Is.EqualTo(new object[] { Guid.Parse("0190b000-0000-7000-8000-0000000a0001") }));
             Assert.That(await device.ReadAllAsync("field_activity", CancellationToken.None), Has.Count.EqualTo(3));
             Assert.That((await device.ReadAllAsync("advisory_translation", CancellationToken.None)).Select(r => r[2]), Is.EqualTo(new object[] { "mr-IN" }), "the Latur soybean advisory, in Marathi only");
-            Assert.That(await device.ReadAllAsync("crop", CancellationToken.None), Is.Not.Empty);
+            Assert.That(await device.ReadAllAsync("crop", CancellationToken.None), Has.Count.EqualTo(18), "every crop of crops.json");
             Assert.That(await device.ReadAllAsync("advisory_translation", CancellationToken.None), Is.EqualTo(await host.Harness.ServerViewAsync(principal, host.Harness.Farmer, "advisory_translation")));
+        });
+    }
+
+    [TestCase(StoreKind.Sqlite)]
+    [TestCase(StoreKind.Postgres)]
+    public async Task DemoData_FarmerFirstSyncOverHttp_DeliversGeographyAndCurrentAdvisories(StoreKind store)
+    {
+        await using var host = await ServerHost.StartAsync(store, environment: "Development");
+        using var response = await host.RawClient().PostAsJsonAsync("dev/token", new { role = "farmer" });
+        var token = await response.Content.ReadFromJsonAsync<DevTokenResponse>();
+        var device = await host.Harness.NewDeviceAsync();
+        using var transport = new HttpSyncTransport(
+            new HttpSyncTransportOptions { BaseAddress = host.BaseAddress, AccessToken = _ => ValueTask.FromResult(token!.AccessToken), CurrentCursor = device.GetCursorAsync },
+            host.Harness.Scopes.Scopes);
+
+        await new DeviceSynchronizer(device, transport).SyncAsync(null, CancellationToken.None);
+
+        var blocks = host.Harness.Catalog["lgd_block"];
+        var advisory = host.Harness.Catalog["advisory"];
+        var deviceBlocks = await device.ReadAllAsync("lgd_block", CancellationToken.None);
+        var deviceAdvisories = await device.ReadAllAsync("advisory", CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await device.ReadAllAsync("lgd_state", CancellationToken.None), Has.Count.EqualTo(36));
+            Assert.That(await device.ReadAllAsync("lgd_district", CancellationToken.None), Has.Count.EqualTo(763));
+            Assert.That(deviceBlocks.Select(r => r[blocks.Ordinal("lgd_district_code")]).Distinct(), Is.EqualTo(new object[] { 481L }), "blocks of the farmer's district only");
+            Assert.That(deviceBlocks.Select(r => r[blocks.Ordinal("name")]).ToList(), Has.Count.EqualTo(10).And.Contain("LATUR").And.Contain("UDGIR"));
+            Assert.That(deviceAdvisories.Select(r => r[0]), Is.EqualTo(new object[] { Guid.Parse("0190a1b2-0000-7000-8000-000000000005") }), "the Latur soybean advisory");
+            Assert.That((DateTimeOffset)deviceAdvisories[0][advisory.Ordinal("valid_to")]!, Is.GreaterThan(DateTimeOffset.UtcNow), "rebased so it is current");
+            Assert.That((DateTimeOffset)deviceAdvisories[0][advisory.Ordinal("valid_from")]!, Is.LessThan(DateTimeOffset.UtcNow));
+        });
+    }
+
+    [Test]
+    public async Task DemoData_Start_ImportsEverySampleAdvisoryPublishedAndLogsTheShift()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var host = await ServerHost.StartAsync(StoreKind.Sqlite, environment: "Development", services: s => s.AddSingleton<ILoggerProvider>(logs));
+
+        var advisory = host.Harness.Catalog["advisory"];
+        var stored = await host.Store.ReadRowsAsync(advisory, null, null, CancellationToken.None);
+        var line = logs.Entries.Single(e => e.EventId.Id == 307);
+        var shift = (int)line.State["ShiftDays"]!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored.Select(r => r.Values[advisory.Ordinal("status")]), Is.EqualTo(Enumerable.Repeat("published", 5)));
+            Assert.That(line.State["Inserted"], Is.EqualTo(5L));
+            Assert.That(line.State["Rejected"], Is.EqualTo(0L));
+            Assert.That(shift, Is.GreaterThan(0));
+            var soybean = stored.Single(r => Equals(r.Values[0], Guid.Parse("0190a1b2-0000-7000-8000-000000000005")));
+            Assert.That(soybean.Values[advisory.Ordinal("valid_to")], Is.EqualTo(DateTimeOffset.Parse("2025-07-15T23:59:59+05:30", CultureInfo.InvariantCulture).AddDays(shift)), "shifted by whole days");
+            Assert.That(stored.Min(r => (DateTimeOffset)r.Values[advisory.Ordinal("valid_to")]!), Is.GreaterThan(DateTimeOffset.UtcNow.AddDays(6)), "the earliest ends about a week ahead");
         });
     }
 
@@ -53,7 +108,11 @@ public sealed class DevApiTests
 
         await new DeviceSynchronizer(device, transport).SyncAsync(null, CancellationToken.None);
 
-        Assert.That((await device.ReadAllAsync("farmer_profile", CancellationToken.None)).Select(r => r[0]), Is.EqualTo(new object[] { DemoIds.Farmer }));
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await device.ReadAllAsync("farmer_profile", CancellationToken.None)).Select(r => r[0]), Is.EqualTo(new object[] { DemoIds.Farmer }));
+            Assert.That(await device.ReadAllAsync("lgd_block", CancellationToken.None), Has.Count.EqualTo(10), "blocks of the district the officer is assigned to");
+        });
     }
 
     [Test]
