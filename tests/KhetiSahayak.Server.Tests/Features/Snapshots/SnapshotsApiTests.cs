@@ -55,6 +55,8 @@ public abstract class SnapshotsApiTests
         await H.ServerUpsertAsync("farm_plot", Plot(ownPlot, farmerId, 2, "विहिरीजवळचे शेत"));
         await H.ServerUpsertAsync("farm_plot", Plot(Guid.CreateVersion7(), other.FarmerId!.Value, 3));
         await H.ServerUpsertAsync("crop", new Dictionary<string, object?> { ["crop_id"] = Guid.CreateVersion7(), ["crop_code"] = "SOYBEAN", ["names"] = """{"mr-IN":"सोयाबीन"}""", ["category"] = "oilseed" });
+        await H.ServerUpsertAsync("crop_stage", new Dictionary<string, object?> { ["stage_id"] = Guid.CreateVersion7(), ["crop_code"] = "SOYBEAN", ["stage_code"] = "FLOWERING", ["names"] = """{"mr-IN":"फुलोरा"}""", ["sequence"] = 4L });
+        await H.ServerUpsertAsync("diagnosis_result", new Dictionary<string, object?> { ["result_id"] = Guid.CreateVersion7(), ["request_id"] = Guid.CreateVersion7(), ["farmer_id"] = farmerId, ["disease_code"] = "YMV", ["confidence"] = 0.82 });
         var soybean = await AdvisoryAsync([Latur], [], ["SOYBEAN"], "mr-IN", "en-IN");
         var cotton = await AdvisoryAsync([Latur], [], ["COTTON"], "mr-IN");
         var ownBlock = await AdvisoryAsync([], [FarmerBlock], ["ALL"], "mr-IN");
@@ -84,6 +86,8 @@ public abstract class SnapshotsApiTests
         await SetAsync("advisory_translation", retargeted.Translations["mr-IN"], ("district_codes", "[492]"));
         await SetAsync("farm_plot", ownPlot, ("irrigation_source", "borewell"));
         await H.ServerUpsertAsync("farm_plot", Plot(Guid.CreateVersion7(), farmerId, 1.25, "नवीन शेत"));
+        await H.ServerUpsertAsync("diagnosis_result", new Dictionary<string, object?> { ["result_id"] = Guid.CreateVersion7(), ["request_id"] = Guid.CreateVersion7(), ["farmer_id"] = farmerId, ["disease_code"] = "RUST", ["confidence"] = 0.64 });
+        await H.ServerUpsertAsync("crop", new Dictionary<string, object?> { ["crop_id"] = Guid.CreateVersion7(), ["crop_code"] = "COTTON", ["names"] = """{"mr-IN":"कापूस"}""", ["category"] = "fibre" });
         if (farmerMovesDistrict)
         {
             await SetAsync("farmer_profile", farmerId, ("lgd_district_code", Pune), ("lgd_block_code", PuneBlock));
