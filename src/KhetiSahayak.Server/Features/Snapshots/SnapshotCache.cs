@@ -12,7 +12,8 @@ namespace KhetiSahayak.Server.Features.Snapshots;
 /// <summary>
 /// The node's snapshots on local disk, one current file per scope version, district and language, named
 /// <c>{scope}.v{version}.{district}.{language}.{unix seconds}.{sha256}.snap</c> so that the file alone says what it
-/// is, when it was built and its entity tag (nothing to keep in sync beside it, and a restarted node reuses it).
+/// is, when it was built and its entity tag (nothing to keep in sync beside it). A node starts with an empty cache:
+/// files left by an earlier run may have been read from another database, and their cursors would look valid there.
 /// A snapshot older than <see cref="SnapshotOptions.MaxAge"/> is rebuilt by the next request for it; concurrent
 /// requests for the same one wait for a single build. Files are written under a temporary name and renamed, and
 /// served from an open handle, so a download in progress keeps its bytes when a newer file replaces them.
@@ -23,19 +24,24 @@ internal sealed class SnapshotCache(
     IOptions<SnapshotOptions> options,
     IHostEnvironment environment,
     TimeProvider time,
-    ILogger<SnapshotCache> logger)
+    ILogger<SnapshotCache> logger) : IDisposable
 {
     private const string Extension = ".snap";
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _builds = new(StringComparer.Ordinal);
+    private readonly bool _ownDirectory = string.IsNullOrWhiteSpace(options.Value.Directory);
+    private readonly Lock _clearing = new();
+    private bool _cleared;
 
+    /// <summary>The cache folder: the configured one, or one of this process's own in the temp folder, removed at shutdown.</summary>
     public string Directory { get; } = string.IsNullOrWhiteSpace(options.Value.Directory)
-        ? Path.Combine(Path.GetTempPath(), "kheti-snapshots")
+        ? Path.Combine(Path.GetTempPath(), "kheti-snapshots-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
         : Path.GetFullPath(options.Value.Directory, environment.ContentRootPath);
 
     /// <summary>The current snapshot, if one younger than the maximum age is on disk.</summary>
     public SnapshotFile? FindFresh(SnapshotKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        ClearOnce();
         var newest = Existing(key).FirstOrDefault();
         return newest is not null && time.GetUtcNow() - newest.CreatedAt < options.Value.MaxAge ? newest : null;
     }
@@ -118,6 +124,54 @@ internal sealed class SnapshotCache(
             if (File.Exists(temp))
             {
                 File.Delete(temp);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownDirectory && System.IO.Directory.Exists(Directory))
+        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                SnapshotsLog.StaleFileKept(logger, Directory, ex);
+            }
+        }
+    }
+
+    /// <summary>Removes what an earlier run of a node left in the folder, once, before the first use.</summary>
+    private void ClearOnce()
+    {
+        lock (_clearing)
+        {
+            if (_cleared)
+            {
+                return;
+            }
+
+            _cleared = true;
+            if (System.IO.Directory.Exists(Directory))
+            {
+                DeleteLeftovers();
+            }
+        }
+    }
+
+    private void DeleteLeftovers()
+    {
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension).Concat(System.IO.Directory.EnumerateFiles(Directory, "*.tmp")))
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                SnapshotsLog.StaleFileKept(logger, path, ex);
             }
         }
     }

@@ -8,9 +8,10 @@ public sealed class SnapshotOptions
     public const string SectionName = "Snapshots";
 
     /// <summary>
-    /// The node's snapshot cache folder (relative to the content root); empty means <c>kheti-snapshots</c> in the
-    /// system's temp folder. It is a cache: deleting it costs one rebuild per district and language. Give every store
-    /// its own folder: a snapshot carries a cursor of the store it was read from.
+    /// The node's snapshot cache folder (relative to the content root); empty means a folder of this process's own in
+    /// the system's temp folder, removed at shutdown. It is a cache: a node empties it when it starts, and deleting it
+    /// costs one rebuild per district and language. Never share it between nodes or stores: a snapshot carries a cursor
+    /// of the store it was read from.
     /// </summary>
     public string? Directory { get; set; }
 

@@ -232,6 +232,28 @@ public abstract class SnapshotsApiTests
     }
 
     [Test]
+    public async Task Get_FileLeftByEarlierRun_IsNotServed()
+    {
+        // A file in the cache folder from before the node started may come from another database: never serve it.
+        var folder = Path.Combine(H.WorkDir, "cache-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var leftover = Path.Combine(folder, $"farmer.v1.{Latur}.mr-IN.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{new string('a', 64)}.snap");
+        await File.WriteAllBytesAsync(leftover, [1, 2, 3]);
+        await using var host = await ServerHost.StartAsync(Store, new Dictionary<string, string?> { ["Snapshots:Directory"] = folder });
+        var farmer = await host.NewFarmerAsync();
+
+        using var response = await SendAsync(host, SnapshotDownloader.RelativeUri("farmer", 1, Latur, "mr-IN"), host.Token(farmer));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Headers.ETag!.Tag, Is.Not.EqualTo("\"" + new string('a', 64) + "\""));
+            Assert.That(File.Exists(leftover), Is.False);
+            Assert.That(Directory.GetFiles(folder), Has.Length.EqualTo(1), "only the snapshot this node built");
+        });
+    }
+
+    [Test]
     public async Task Get_RangeAfterCutDownload_ResumesWithIdenticalBytes()
     {
         var farmer = await _host.NewFarmerAsync();
