@@ -185,7 +185,7 @@ public abstract class SnapshotsApiTests
         var farmer = await _host.NewFarmerAsync();
         await AdvisoryAsync([Latur], [], ["SOYBEAN"], "mr-IN");
 
-        using var first = await GetAsync(farmer);
+        using var first = await GetAsync(farmer, r => r.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("br")));
         var bytes = await first.Content.ReadAsByteArrayAsync();
         using var second = await GetAsync(farmer);
         var again = await second.Content.ReadAsByteArrayAsync();
