@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Threading.RateLimiting;
 using KhetiSahayak.Server.Features.Advisories;
 using KhetiSahayak.Sync.Engine;
 using KhetiSahayak.Sync.Scopes;
@@ -46,16 +47,27 @@ internal sealed class SnapshotCache(
         return newest is not null && time.GetUtcNow() - newest.CreatedAt < options.Value.MaxAge ? newest : null;
     }
 
-    /// <summary>The current snapshot, built first if there is none fresh; the build reads the store at one watermark.</summary>
-    public async Task<SnapshotFile> GetOrBuildAsync(ScopeDefinition scope, SnapshotKey key, CancellationToken cancellationToken)
+    /// <summary>
+    /// The current snapshot, built first if there is none fresh; the build reads the store at one watermark. Requests
+    /// for the same snapshot wait for one build without holding a database slot; only the build itself asks
+    /// <paramref name="admit"/> for one, and null comes back when it was refused.
+    /// </summary>
+    public async Task<SnapshotFile?> GetOrBuildAsync(ScopeDefinition scope, SnapshotKey key, Func<RateLimitLease> admit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(admit);
         var gate = _builds.GetOrAdd(key.FileStem, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
-            return FindFresh(key) ?? await BuildAsync(scope, key, cancellationToken);
+            if (FindFresh(key) is { } fresh)
+            {
+                return fresh;
+            }
+
+            using var lease = admit();
+            return lease.IsAcquired ? await BuildAsync(scope, key, cancellationToken) : null;
         }
         finally
         {

@@ -85,18 +85,13 @@ internal static class SnapshotsApi
         var key = new SnapshotKey(definition.Name, definition.Version, districtCode, canonical);
         for (var attempt = 0; ; attempt++)
         {
-            var file = services.Cache.FindFresh(key);
+            // Serving a built file takes no database slot; building one takes a slot like a sync.
+            var file = services.Cache.FindFresh(key) ?? await services.Cache.GetOrBuildAsync(definition, key, services.Admission.TryEnter, cancellationToken);
             if (file is null)
             {
-                using var lease = services.Admission.TryEnter();
-                if (!lease.IsAcquired)
-                {
-                    SnapshotsLog.Overloaded(services.LoggerFactory.CreateLogger(typeof(SnapshotsApi)), key.Scope, key.District, key.Language);
-                    context.Response.Headers.RetryAfter = services.Admission.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                    return Refuse(stats, Problems.Result(StatusCodes.Status429TooManyRequests, ProblemCodes.Overloaded, "The server is busy; retry after the Retry-After delay."));
-                }
-
-                file = await services.Cache.GetOrBuildAsync(definition, key, cancellationToken);
+                SnapshotsLog.Overloaded(services.LoggerFactory.CreateLogger(typeof(SnapshotsApi)), key.Scope, key.District, key.Language);
+                context.Response.Headers.RetryAfter = services.Admission.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                return Refuse(stats, Problems.Result(StatusCodes.Status429TooManyRequests, ProblemCodes.Overloaded, "The server is busy; retry after the Retry-After delay."));
             }
 
             FileStream stream;

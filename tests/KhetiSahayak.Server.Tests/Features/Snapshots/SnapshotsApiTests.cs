@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using KhetiSahayak.Server.Features.Snapshots;
+using KhetiSahayak.Server.Features.Sync;
 using KhetiSahayak.Sync.Client;
 using KhetiSahayak.Sync.Engine;
 using KhetiSahayak.Sync.Protocol;
@@ -229,6 +230,43 @@ public abstract class SnapshotsApiTests
             Assert.That(second.Headers.ETag, Is.Not.EqualTo(first.Headers.ETag));
             Assert.That(await TranslationKeysAsync(file, host), Does.Contain(later));
         });
+    }
+
+    [Test]
+    public async Task Get_NodeAtItsSyncLimit_BuildIs429ButBuiltFileIsServed()
+    {
+        await using var host = await ServerHost.StartAsync(Store, new Dictionary<string, string?> { ["Sync:MaxConcurrentSyncs"] = "1" });
+        var farmer = await host.NewFarmerAsync();
+        var path = SnapshotDownloader.RelativeUri("farmer", 1, Latur, "mr-IN");
+        var admission = host.Services.GetRequiredService<SyncAdmission>();
+
+        HttpResponseMessage refused;
+        using (var busy = admission.TryEnter())
+        {
+            Assert.That(busy.IsAcquired, Is.True);
+            refused = await SendAsync(host, path, host.Token(farmer));
+        }
+
+        using var built = await SendAsync(host, path, host.Token(farmer));
+        HttpResponseMessage cached;
+        using (admission.TryEnter())
+        {
+            cached = await SendAsync(host, path, host.Token(farmer));
+        }
+
+        using (refused)
+        using (cached)
+        {
+            var problem = await Problem.ReadAsync(refused);
+            Assert.Multiple(() =>
+            {
+                Assert.That((problem.Status, problem.Code), Is.EqualTo((HttpStatusCode.TooManyRequests, "overloaded")));
+                Assert.That(refused.Headers.RetryAfter, Is.Not.Null);
+                Assert.That(built.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+                Assert.That(cached.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a built snapshot is served without a database slot");
+                Assert.That(cached.Headers.ETag, Is.EqualTo(built.Headers.ETag));
+            });
+        }
     }
 
     [Test]
