@@ -1,5 +1,6 @@
 using KhetiSahayak.Server.Features.Advisories;
 using KhetiSahayak.Server.Features.Dev;
+using KhetiSahayak.Server.Features.Snapshots;
 using KhetiSahayak.Server.Features.Sync;
 using KhetiSahayak.Server.Infrastructure;
 using KhetiSahayak.Server.Infrastructure.Auth;
@@ -14,6 +15,7 @@ builder.AddJsonLogging();
 builder.AddProblemHandling();
 builder.AddSyncStore();
 builder.AddSyncApi();
+builder.AddSnapshotsApi();
 builder.AddAdvisoriesApi();
 builder.AddTokenAuthentication();
 builder.AddWireCompression();
@@ -32,6 +34,7 @@ app.UseAuthorization();
 
 app.MapHealthApi();
 app.MapSyncApi();
+app.MapSnapshotsApi();
 app.MapAdvisoriesApi();
 if (app.Environment.IsDevelopment())
 {

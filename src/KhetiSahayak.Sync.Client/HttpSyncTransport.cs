@@ -224,7 +224,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     }
 
     /// <summary>An error answer as the exception the app and DeviceSynchronizer branch on: its stable code and detail.</summary>
-    private static async Task<SyncProtocolException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<SyncProtocolException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var code = "http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -62,6 +62,9 @@ internal sealed class ServerHost : IAsyncDisposable
             ["Auth:SigningKey"] = SigningKey,
             ["Sync:CursorKey"] = CursorKey,
             ["Sync:RetryAfterSeconds"] = "1",
+
+            // Each host its own snapshot cache: a snapshot carries a cursor of the store it was read from.
+            ["Snapshots:Directory"] = Path.Combine(workDir, "snapshots"),
         };
         if (store == StoreKind.Postgres)
         {

@@ -20,6 +20,7 @@ public sealed class LgdDirectory
     private readonly Dictionary<long, long> _districtState;
     private readonly Dictionary<long, long[]> _blockDistricts;
     private readonly Dictionary<long, long[]> _stateDistricts;
+    private readonly Dictionary<long, long[]> _districtBlocks;
 
     private LgdDirectory(HashSet<long> states, Dictionary<long, long> districtState, Dictionary<long, long[]> blockDistricts)
     {
@@ -27,6 +28,8 @@ public sealed class LgdDirectory
         _districtState = districtState;
         _blockDistricts = blockDistricts;
         _stateDistricts = districtState.GroupBy(d => d.Value).ToDictionary(g => g.Key, g => g.Select(d => d.Key).Order().ToArray());
+        _districtBlocks = blockDistricts.SelectMany(b => b.Value.Select(d => (District: d, Block: b.Key)))
+            .GroupBy(x => x.District).ToDictionary(g => g.Key, g => g.Select(x => x.Block).Order().ToArray());
     }
 
     public int StateCount => _states.Count;
@@ -104,6 +107,9 @@ public sealed class LgdDirectory
 
     /// <summary>Every district of a state in this snapshot, ascending (empty for an unknown state).</summary>
     public IReadOnlyList<long> DistrictsOfState(long state) => _stateDistricts.TryGetValue(state, out var d) ? d : [];
+
+    /// <summary>Every block listed under a district, ascending (empty for an unknown district).</summary>
+    public IReadOnlyList<long> BlocksOfDistrict(long district) => _districtBlocks.TryGetValue(district, out var b) ? b : [];
 
     private static async Task ReadAsync(Stream stream, string file, string[] columns, Action<long[]> onRow, CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(DeltaSync());
         bench.Subcommands.Add(NoopSync());
         bench.Subcommands.Add(Network());
+        bench.Subcommands.Add(FirstInstall());
         bench.Subcommands.Add(BulkLoad());
         return bench;
     }
@@ -79,6 +80,22 @@ internal static class BenchCommand
         common.AddTo(command);
         command.SetAction((parse, cancellationToken) => BenchOutput.RunAsync(parse, common,
             (settings, ct) => NetworkScenario.RunAsync(settings, NetworkProfile.Parse(parse.GetValue(profile)!), parse.GetValue(advisories), ct), cancellationToken));
+        return command;
+    }
+
+    private static Command FirstInstall()
+    {
+        var common = new BenchOptions();
+        var profile = new Option<string>("--profile")
+        {
+            Description = "The link: gprs (35/15 kbps, 1 s RTT), edge, congested-4g, none",
+            DefaultValueFactory = _ => "gprs",
+        }.AcceptOnlyFromAmong("gprs", "edge", "congested-4g", "none");
+        var advisories = BenchOptions.Positive("--advisories", "Advisories in the farmer's district this season (each in two languages)", 300, minimum: 0);
+        var command = new Command(FirstInstallScenario.Name, "A farmer's first install through a shaped link: plain first sync vs district snapshot + sync") { profile, advisories };
+        common.AddTo(command);
+        command.SetAction((parse, cancellationToken) => BenchOutput.RunAsync(parse, common,
+            (settings, ct) => FirstInstallScenario.RunAsync(settings, NetworkProfile.Parse(parse.GetValue(profile)!), parse.GetValue(advisories), ct), cancellationToken));
         return command;
     }
 

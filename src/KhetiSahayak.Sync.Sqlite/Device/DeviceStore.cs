@@ -14,7 +14,7 @@ namespace KhetiSahayak.Sync.Sqlite.Device;
 /// started from). Rows written by sync itself are not recorded: sync writes while a row sits in <c>_ks_applying</c>,
 /// which only its own uncommitted transaction can see.
 /// </summary>
-public sealed class DeviceStore : IAsyncDisposable
+public sealed partial class DeviceStore : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
 

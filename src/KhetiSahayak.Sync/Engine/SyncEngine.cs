@@ -410,6 +410,13 @@ public sealed class SyncEngine(
         else
         {
             var c = protector.Unprotect(cursorToken);
+            if (c.DeviceId == Guid.Empty && c.To is null)
+            {
+                // A snapshot's cursor (BeginSnapshotAsync): device-less at rest, it becomes this device's on first use.
+                // The reconciling phases then take the device from the snapshot's parameters to its own.
+                c = c with { DeviceId = principal.DeviceId };
+            }
+
             if (c.Scope != scope.Name || c.ScopeVersion != scope.Version || c.DeviceId != principal.DeviceId)
             {
                 throw new SyncProtocolException(SyncErrorCodes.CursorMismatch, "The cursor belongs to another device, scope or scope version; start again without a cursor.");
@@ -511,6 +518,26 @@ public sealed class SyncEngine(
             ? cursor with { From = cursor.To, To = null, PreviousParameters = null, Phase = PullPhase.Delta, TableIndex = 0, AfterVersion = 0, AfterKey = string.Empty }
             : cursor;
         return new PullResponse(changes, protector.Protect(next), !done);
+    }
+
+    /// <summary>
+    /// Starts a snapshot: a pull for <paramref name="parameters"/> (no device) of everything visible at the current
+    /// watermark. Pass the returned cursor to <see cref="PullAsync"/> with <see cref="SnapshotPrincipal"/> until no page
+    /// is left; the last page's cursor is at rest and device-less, and any device of the scope may continue from it.
+    /// </summary>
+    public async Task<string> BeginSnapshotAsync(ScopeDefinition scope, ScopeParameters parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var watermark = await store.GetWatermarkAsync(cancellationToken);
+        return protector.Protect(new SyncCursor(scope.Name, scope.Version, Guid.Empty, null, watermark, parameters.ToJson(), null, PullPhase.Delta, 0, 0, string.Empty));
+    }
+
+    /// <summary>The device-less principal a snapshot of <paramref name="scope"/> is pulled as.</summary>
+    public static SyncPrincipal SnapshotPrincipal(ScopeDefinition scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return new SyncPrincipal(Guid.Empty, scope.Role ?? string.Empty, Guid.Empty, null);
     }
 
     private static bool PhaseApplies(PullPhase phase, SyncCursor cursor) => phase switch

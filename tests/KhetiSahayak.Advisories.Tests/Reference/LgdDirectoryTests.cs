@@ -36,6 +36,7 @@ public sealed class LgdDirectoryTests
             Assert.That(lgd.IsBlockInDistrict(4436, 481), Is.True);
             Assert.That(lgd.IsBlockInDistrict(4436, 482), Is.False);
             Assert.That(lgd.DistrictsOfState(3), Does.Contain(32L).And.Contain(33L).And.Contain(662L));
+            Assert.That(lgd.BlocksOfDistrict(481), Is.EqualTo(new[] { 4431L, 4432L, 4433L, 4434L, 4435L, 4436L, 4437L, 4438L, 4439L, 4440L }), "Latur's ten blocks, ascending");
         });
     }
 
@@ -52,6 +53,7 @@ public sealed class LgdDirectoryTests
             Assert.That(lgd.StateOfDistrict(99_999), Is.Null);
             Assert.That(lgd.DistrictsOfBlock(99_999), Is.Empty);
             Assert.That(lgd.DistrictsOfState(99), Is.Empty);
+            Assert.That(lgd.BlocksOfDistrict(99_999), Is.Empty);
         });
     }
 
