@@ -5,6 +5,7 @@ using KhetiSahayak.Sync.Relational;
 using KhetiSahayak.Sync.Scopes;
 using KhetiSahayak.Sync.Stores;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace KhetiSahayak.Sync.PostgreSql;
 
@@ -149,6 +150,61 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
             throw;
         }
     }
+
+    /// <summary>
+    /// The bulk upsert on PostgreSQL: binary COPY into a staging table private to the transaction, then one
+    /// <c>INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE</c> that leaves rows equal to the stored ones untouched.
+    /// The table's triggers fire for each row written, so it is stamped with this transaction's id and a filter-column
+    /// change is journalled as a move, exactly as for a single upsert.
+    /// </summary>
+    protected override async Task<long> UpsertManyAsync(DbConnection connection, DbTransaction transaction, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, object? stampValue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rows);
+        var conn = (NpgsqlConnection)connection;
+        var tx = (NpgsqlTransaction)transaction;
+        var stage = Q("ks_bulk__" + table.Name);
+        var columns = string.Join(", ", table.Columns.Select(c => Q(c.Name)));
+
+        // ON COMMIT DROP: gone at commit, and a rollback takes its creation with it; a second bulk write to the same
+        // table in one transaction reuses (and first empties) it.
+        await ExecAsync(conn, tx, $"CREATE TEMP TABLE IF NOT EXISTS {stage} ({string.Join(", ", table.Columns.Select(c => Q(c.Name) + " " + SqlType(c.Type)))}) ON COMMIT DROP; TRUNCATE {stage}", cancellationToken);
+        var types = table.Columns.Select(c => CopyType(c.Type)).ToArray();
+        await using (var import = await conn.BeginBinaryImportAsync($"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var row in rows)
+            {
+                await import.StartRowAsync(cancellationToken);
+                for (var i = 0; i < types.Length; i++)
+                {
+                    if (ToDb(table.Columns[i].Type, row[i]) is { } value)
+                    {
+                        await import.WriteAsync(value, types[i], cancellationToken);
+                    }
+                    else
+                    {
+                        await import.WriteNullAsync(cancellationToken);
+                    }
+                }
+            }
+
+            await import.CompleteAsync(cancellationToken);
+        }
+
+        await using var upsert = new NpgsqlCommand($"INSERT INTO {Q(table.Name)} ({columns}, _deleted, _deleted_at, _version) SELECT {columns}, FALSE, NULL, {stampSql} FROM {stage} {BulkConflictClause(table)}", conn, tx);
+        return await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlDbType CopyType(ColumnType type) => type switch
+    {
+        ColumnType.Uuid => NpgsqlDbType.Uuid,
+        ColumnType.Integer => NpgsqlDbType.Bigint,
+        ColumnType.Real => NpgsqlDbType.Double,
+        ColumnType.Boolean => NpgsqlDbType.Boolean,
+        ColumnType.Date => NpgsqlDbType.Date,
+        ColumnType.Timestamp => NpgsqlDbType.TimestampTz,
+        _ => NpgsqlDbType.Text,
+    };
 
     public override async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
