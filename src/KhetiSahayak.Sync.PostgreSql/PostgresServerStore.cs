@@ -152,10 +152,12 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
     }
 
     /// <summary>
-    /// The bulk upsert on PostgreSQL: binary COPY into a staging table private to the transaction, then one
+    /// The bulk upsert on PostgreSQL. Rows whose key is not stored at all go straight into the table by binary COPY
+    /// (under a savepoint: if a concurrent writer inserted one of them meanwhile, the whole set takes the staged path
+    /// instead). The others are COPied into a staging table private to the transaction and written by one
     /// <c>INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE</c> that leaves rows equal to the stored ones untouched.
-    /// The table's triggers fire for each row written, so it is stamped with this transaction's id and a filter-column
-    /// change is journalled as a move, exactly as for a single upsert.
+    /// Either way the table's triggers fire for each row written, so it is stamped with this transaction's id and a
+    /// filter-column change is journalled as a move, exactly as for a single upsert.
     /// </summary>
     protected override async Task<long> UpsertManyAsync(DbConnection connection, DbTransaction transaction, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, object? stampValue, CancellationToken cancellationToken)
     {
@@ -163,36 +165,73 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
         ArgumentNullException.ThrowIfNull(rows);
         var conn = (NpgsqlConnection)connection;
         var tx = (NpgsqlTransaction)transaction;
-        var stage = Q("ks_bulk__" + table.Name);
-        var columns = string.Join(", ", table.Columns.Select(c => Q(c.Name)));
+        var stored = new HashSet<Guid>();
+        await using (var exists = new NpgsqlCommand($"SELECT {Q(table.Key)} FROM {Q(table.Name)} WHERE {Q(table.Key)} = ANY(@k)", conn, tx))
+        {
+            exists.Parameters.AddWithValue("k", rows.Select(r => (Guid)r[table.KeyOrdinal]!).ToArray());
+            await using var reader = await exists.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stored.Add(reader.GetGuid(0));
+            }
+        }
+
+        var fresh = rows.Where(r => !stored.Contains((Guid)r[table.KeyOrdinal]!)).ToList();
+        IReadOnlyList<object?[]> staged = stored.Count == 0 ? [] : rows.Where(r => stored.Contains((Guid)r[table.KeyOrdinal]!)).ToList();
+        long written = 0;
+        if (fresh.Count > 0)
+        {
+            await tx.SaveAsync("ks_bulk", cancellationToken);
+            try
+            {
+                await CopyAsync(conn, Q(table.Name), table, fresh, cancellationToken);
+                await tx.ReleaseAsync("ks_bulk", cancellationToken);
+                written += fresh.Count;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await tx.RollbackAsync("ks_bulk", cancellationToken);
+                staged = rows;
+            }
+        }
+
+        if (staged.Count == 0)
+        {
+            return written;
+        }
 
         // ON COMMIT DROP: gone at commit, and a rollback takes its creation with it; a second bulk write to the same
         // table in one transaction reuses (and first empties) it.
+        var stage = Q("ks_bulk__" + table.Name);
+        var columns = string.Join(", ", table.Columns.Select(c => Q(c.Name)));
         await ExecAsync(conn, tx, $"CREATE TEMP TABLE IF NOT EXISTS {stage} ({string.Join(", ", table.Columns.Select(c => Q(c.Name) + " " + SqlType(c.Type)))}) ON COMMIT DROP; TRUNCATE {stage}", cancellationToken);
+        await CopyAsync(conn, stage, table, staged, cancellationToken);
+        await using var upsert = new NpgsqlCommand($"INSERT INTO {Q(table.Name)} ({columns}, _deleted, _deleted_at, _version) SELECT {columns}, FALSE, NULL, {stampSql} FROM {stage} {BulkConflictClause(table)}", conn, tx);
+        return written + await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Binary COPY of the rows' catalog columns into <paramref name="target"/> (other columns take defaults or triggers' values).</summary>
+    private async Task CopyAsync(NpgsqlConnection conn, string target, TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
         var types = table.Columns.Select(c => CopyType(c.Type)).ToArray();
-        await using (var import = await conn.BeginBinaryImportAsync($"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        await using var import = await conn.BeginBinaryImportAsync($"COPY {target} ({string.Join(", ", table.Columns.Select(c => Q(c.Name)))}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
         {
-            foreach (var row in rows)
+            await import.StartRowAsync(cancellationToken);
+            for (var i = 0; i < types.Length; i++)
             {
-                await import.StartRowAsync(cancellationToken);
-                for (var i = 0; i < types.Length; i++)
+                if (ToDb(table.Columns[i].Type, row[i]) is { } value)
                 {
-                    if (ToDb(table.Columns[i].Type, row[i]) is { } value)
-                    {
-                        await import.WriteAsync(value, types[i], cancellationToken);
-                    }
-                    else
-                    {
-                        await import.WriteNullAsync(cancellationToken);
-                    }
+                    await import.WriteAsync(value, types[i], cancellationToken);
+                }
+                else
+                {
+                    await import.WriteNullAsync(cancellationToken);
                 }
             }
-
-            await import.CompleteAsync(cancellationToken);
         }
 
-        await using var upsert = new NpgsqlCommand($"INSERT INTO {Q(table.Name)} ({columns}, _deleted, _deleted_at, _version) SELECT {columns}, FALSE, NULL, {stampSql} FROM {stage} {BulkConflictClause(table)}", conn, tx);
-        return await upsert.ExecuteNonQueryAsync(cancellationToken);
+        await import.CompleteAsync(cancellationToken);
     }
 
     private static NpgsqlDbType CopyType(ColumnType type) => type switch

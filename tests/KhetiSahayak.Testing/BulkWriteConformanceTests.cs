@@ -140,6 +140,63 @@ public abstract class BulkWriteConformanceTests
     }
 
     [Test]
+    public async Task UpsertManyAsync_FailsOnARowAlreadyStored_RollsBackTheWholeTransaction()
+    {
+        var stored = Enumerable.Range(0, 10).Select(_ => Row(Guid.CreateVersion7(), 481)).ToList();
+        await BulkAsync(stored);
+        var versions = await VersionsAsync();
+        var changed = stored.Select(r => (object?[])r.Clone()).ToList();
+        foreach (var row in changed)
+        {
+            row[H.Catalog[Translation].Ordinal("body")] = "बदललेला मजकूर";
+        }
+
+        // Stored rows go through the store's update path (PostgreSQL: the staging table), not the path for new keys.
+        changed[7][H.Catalog[Translation].Ordinal("title")] = null;
+        await using (var session = await H.Store.BeginWriteAsync(CancellationToken.None))
+        {
+            await session.UpsertManyAsync(H.Catalog[Translation], [Row(Guid.CreateVersion7(), 481)], CancellationToken.None);
+            Assert.That(async () => await session.UpsertManyAsync(H.Catalog[Translation], changed, CancellationToken.None), Throws.Exception);
+        }
+
+        Assert.That(await VersionsAsync(), Is.EqualTo(versions), "nothing of the failed transaction stands");
+    }
+
+    [Test]
+    public async Task UpsertManyAsync_ConcurrentWriterInsertsTheSameNewKey_BothLandAndTheLaterCommitWins()
+    {
+        var shared = Row(Guid.CreateVersion7(), 481);
+        var theirs = (object?[])shared.Clone();
+        theirs[H.Catalog[Translation].Ordinal("title")] = "दुसरा लेखक";
+        var other = Row(Guid.CreateVersion7(), 481);
+
+        long written;
+        await using (var first = await H.Store.BeginWriteAsync(CancellationToken.None))
+        {
+            await first.UpsertManyAsync(H.Catalog[Translation], [shared], CancellationToken.None);
+            var second = Task.Run(async () =>
+            {
+                await using var session = await H.Store.BeginWriteAsync(CancellationToken.None);
+                var n = await session.UpsertManyAsync(H.Catalog[Translation], [theirs, other], CancellationToken.None);
+                await session.CommitAsync(CancellationToken.None);
+                return n;
+            });
+
+            // The second writer cannot finish while the first holds the key (PostgreSQL: its COPY waits on the unique
+            // index; SQLite: it waits for the write lock).
+            await Task.Delay(300);
+            Assert.That(second.IsCompleted, Is.False);
+            await first.CommitAsync(CancellationToken.None);
+            written = await second;
+        }
+
+        var rows = await H.Store.ReadRowsAsync(H.Catalog[Translation], null, null, CancellationToken.None);
+        Assert.That(written, Is.EqualTo(2));
+        Assert.That(rows.Select(r => r.Values[0]), Is.EquivalentTo(new[] { shared[0], other[0] }));
+        Assert.That(rows.Single(r => Equals(r.Values[0], shared[0])).Values[H.Catalog[Translation].Ordinal("title")], Is.EqualTo("दुसरा लेखक"));
+    }
+
+    [Test]
     public async Task UpsertManyAsync_DuplicateKeys_ThrowsAndWritesNothing()
     {
         var row = Row(Guid.CreateVersion7(), 481);
