@@ -60,6 +60,12 @@ public abstract class RelationalServerStore : IServerStore
 
     protected internal abstract string ScalarInList(string expression, string listParameter);
 
+    /// <summary>
+    /// <paramref name="expression"/> is one of a (possibly long) list of keys bound as <paramref name="listParameter"/>:
+    /// the bulk paths' set reads and writes. Must stay linear in the list and the table whatever plan is cached.
+    /// </summary>
+    protected internal virtual string InKeyList(string expression, string listParameter) => ScalarInList(expression, listParameter);
+
     protected internal abstract string JsonArrayOverlaps(string expression, string listParameter);
 
     /// <summary>A list parameter value (long[] or string[]) in the driver's form.</summary>
@@ -269,7 +275,7 @@ public abstract class RelationalServerStore : IServerStore
         await using var conn = await OpenConnectionAsync(cancellationToken);
         await using var cmd = conn.CreateCommand();
         var bag = new SqlParameterBag();
-        var list = ScalarInList("t." + Q(column), bag.Add("v", ListParameter(values.ToArray())));
+        var list = InKeyList("t." + Q(column), bag.Add("v", ListParameter(values.ToArray())));
         cmd.CommandText = $"SELECT {VersionAsInteger("t")}, {string.Join(", ", table.Columns.Select(c => "t." + Q(c.Name)))} FROM {Q(table.Name)} t WHERE NOT t._deleted AND {list} ORDER BY t.{Q(table.Key)}";
         bag.ApplyTo(cmd);
         var rows = new List<StoredRow>();

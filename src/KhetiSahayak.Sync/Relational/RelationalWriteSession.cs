@@ -108,7 +108,7 @@ public sealed class RelationalWriteSession : IServerWriteSession
         }
 
         var bag = new SqlParameterBag();
-        var list = _store.ScalarInList("t." + Q(table.Key), bag.Add("k", _store.ListParameter(keys.ToArray())));
+        var list = _store.InKeyList("t." + Q(table.Key), bag.Add("k", _store.ListParameter(keys.ToArray())));
 
         // Locked in key order, so two importers locking overlapping sets cannot deadlock.
         var sql = $"SELECT {_store.VersionAsInteger("t")}, t._deleted, {string.Join(", ", table.Columns.Select(c => "t." + Q(c.Name)))} FROM {Q(table.Name)} t WHERE {list} ORDER BY t.{Q(table.Key)} {_forUpdate}";
@@ -146,7 +146,7 @@ public sealed class RelationalWriteSession : IServerWriteSession
         }
 
         var bag = new SqlParameterBag();
-        var list = _store.ScalarInList(Q(table.Key), bag.Add("k", _store.ListParameter(keys.ToArray())));
+        var list = _store.InKeyList(Q(table.Key), bag.Add("k", _store.ListParameter(keys.ToArray())));
         var sql = $"UPDATE {Q(table.Name)} SET _deleted = TRUE, _deleted_at = {bag.Add("at", _store.ToDb(ColumnType.Timestamp, deletedAt))}, _version = {_stampSql} WHERE {list} AND NOT _deleted";
         await using var cmd = Command(sql, bag);
         await cmd.ExecuteNonQueryAsync(cancellationToken);
