@@ -8,9 +8,10 @@ using Microsoft.Data.Sqlite;
 namespace KhetiSahayak.Cli.Bench.Scenarios;
 
 /// <summary>
-/// <c>kheti bench bulk-load --rows N</c>: N advisory translations into the server database three ways: the
+/// <c>kheti bench bulk-load --rows N</c>: N advisory translations into the server database four ways: the
 /// database's raw bulk path into a plain table, the same path into the synced table (rows stamped as the store
-/// requires), and the server store's write sessions, which is how the server writes today.
+/// requires), the server store's write sessions one upsert per row, and the advisory importer through the store's
+/// bulk path (with the raw bulk path on exactly the rows it wrote, for a like-for-like ratio).
 /// </summary>
 internal static class BulkLoadScenario
 {
