@@ -3,7 +3,10 @@ using KhetiSahayak.Sync.Stores;
 
 namespace KhetiSahayak.Advisories.Tests;
 
-/// <summary>A store whose write sessions throw on the upsert a predicate picks, to prove what a failed transaction leaves.</summary>
+/// <summary>
+/// A store whose write sessions throw on the upsert a predicate picks (a single upsert of that row, or a bulk write that
+/// contains it), to prove what a failed transaction leaves. Everything else goes to the real store's own paths.
+/// </summary>
 internal sealed class FailingStore(IServerStore inner, Func<TableDefinition, IReadOnlyList<object?>, bool> failOn) : IServerStore
 {
     public Task ProvisionAsync(ScopeSet scopes, CancellationToken cancellationToken) => inner.ProvisionAsync(scopes, cancellationToken);
@@ -22,6 +25,9 @@ internal sealed class FailingStore(IServerStore inner, Func<TableDefinition, IRe
     public Task<IReadOnlyList<StoredRow>> ReadRowsAsync(TableDefinition table, string? column, object? value, CancellationToken cancellationToken) =>
         inner.ReadRowsAsync(table, column, value, cancellationToken);
 
+    public Task<IReadOnlyList<StoredRow>> ReadRowsInAsync(TableDefinition table, string column, IReadOnlyCollection<Guid> values, CancellationToken cancellationToken) =>
+        inner.ReadRowsInAsync(table, column, values, cancellationToken);
+
     public Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => inner.PurgeAsync(cutoff, cancellationToken);
 
     public Task<IReadOnlyList<ConflictRecord>> ReadConflictsAsync(string? status, int limit, CancellationToken cancellationToken) =>
@@ -36,6 +42,15 @@ internal sealed class FailingStore(IServerStore inner, Func<TableDefinition, IRe
 
         public Task UpsertAsync(TableDefinition table, IReadOnlyList<object?> values, CancellationToken cancellationToken) =>
             failOn(table, values) ? throw new InvalidOperationException("injected write failure") : inner.UpsertAsync(table, values, cancellationToken);
+
+        public Task<IReadOnlyList<StoredRow>> ReadRowsForUpdateAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, CancellationToken cancellationToken) =>
+            inner.ReadRowsForUpdateAsync(table, keys, cancellationToken);
+
+        public Task<long> UpsertManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+            rows.Any(r => failOn(table, r)) ? throw new InvalidOperationException("injected write failure") : inner.UpsertManyAsync(table, rows, cancellationToken);
+
+        public Task DeleteManyAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, DateTimeOffset deletedAt, CancellationToken cancellationToken) =>
+            inner.DeleteManyAsync(table, keys, deletedAt, cancellationToken);
 
         public Task UpdateAsync(TableDefinition table, Guid key, IReadOnlyList<int> ordinals, IReadOnlyList<object?> values, CancellationToken cancellationToken) =>
             inner.UpdateAsync(table, key, ordinals, values, cancellationToken);

@@ -7,9 +7,13 @@ public sealed class AdvisoryImportOptions
 {
     public const string SectionName = "AdvisoryImport";
 
-    /// <summary>Valid records per write transaction (each record lands whole with its translations, or not at all).</summary>
-    [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 500;
+    /// <summary>
+    /// Valid records per write transaction and bulk write (each record lands whole with its translations, or not at
+    /// all). Larger batches amortize the per-batch round trips (planning reads, staging table, commit); two batches are
+    /// held in memory at a time (one written while the next is read).
+    /// </summary>
+    [Range(1, 50_000)]
+    public int BatchSize { get; set; } = 5_000;
 
     /// <summary>
     /// Most SMS segments an <c>sms_text</c> may take. 3 allows 201 characters of any Indic script (UCS-2, 67 per

@@ -39,6 +39,9 @@ public sealed class AdvisoryImporter
         _options = options ?? new AdvisoryImportOptions();
     }
 
+    /// <summary>Records read between progress reports, whatever the batch size.</summary>
+    private const int ProgressEvery = 500;
+
     private enum Plan
     {
         Insert,
@@ -61,6 +64,11 @@ public sealed class AdvisoryImporter
     /// Imports every record of <paramref name="input"/>. Cancelling stops between batches; batches already committed stay
     /// (a re-import picks up where it stopped, since unchanged records are skipped).
     /// </summary>
+    /// <remarks>
+    /// Records are validated as they stream in and handed to the store <see cref="AdvisoryImportOptions.BatchSize"/> at
+    /// a time; while one batch is planned and written, the next is read and validated. Batches are written strictly in
+    /// order, so at most two are held in memory.
+    /// </remarks>
     public async Task<AdvisoryImportSummary> ImportAsync(Stream input, AdvisoryInputFormat format, IProgress<AdvisoryImportProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -76,119 +84,161 @@ public sealed class AdvisoryImporter
         var batch = new List<Pending>(_options.BatchSize);
         var batchIds = new HashSet<Guid>();
         var recordIssues = new List<AdvisoryImportIssue>();
+        Task<Outcome>? writing = null;
 
-        await foreach (var source in reader.ReadAsync(cancellationToken))
+        // The batch being filled goes to the store once the one before it is done: a record sees every earlier one.
+        async Task HandOffAsync()
         {
-            run.Read++;
-            recordIssues.Clear();
-            var valid = validator.Validate(source, recordIssues);
-            run.AddRange(recordIssues);
-            if (valid is null)
+            if (writing is not null)
             {
-                run.Rejected++;
+                run.Apply(await writing);
+                writing = null;
             }
-            else
+
+            if (batch.Count > 0)
             {
-                // A second record of the same advisory must see the first one's rows, so the batch goes first.
-                if (!batchIds.Add(valid.AdvisoryId))
+                var full = batch;
+                writing = Task.Run(() => FlushAsync(full, now, cancellationToken), cancellationToken);
+                batch = new List<Pending>(_options.BatchSize);
+                batchIds.Clear();
+            }
+        }
+
+        try
+        {
+            await foreach (var source in reader.ReadAsync(cancellationToken))
+            {
+                run.Read++;
+                recordIssues.Clear();
+                var valid = validator.Validate(source, recordIssues);
+                run.AddRange(recordIssues);
+                if (valid is null)
                 {
-                    await FlushAsync(batch, run, now, cancellationToken);
-                    batchIds.Clear();
+                    run.Rejected++;
+                }
+                else
+                {
+                    // A second record of the same advisory must see the first one's rows, so the batch goes first.
+                    if (batchIds.Contains(valid.AdvisoryId))
+                    {
+                        await HandOffAsync();
+                    }
+
                     batchIds.Add(valid.AdvisoryId);
+                    batch.Add(new Pending(valid));
+                    if (batch.Count >= _options.BatchSize)
+                    {
+                        await HandOffAsync();
+                        progress?.Report(run.Progress);
+                    }
                 }
 
-                batch.Add(new Pending(valid));
-                if (batch.Count >= _options.BatchSize)
+                if (run.Read % ProgressEvery == 0)
                 {
-                    await FlushAsync(batch, run, now, cancellationToken);
-                    batchIds.Clear();
                     progress?.Report(run.Progress);
                 }
             }
 
-            if (run.Read % _options.BatchSize == 0)
-            {
-                progress?.Report(run.Progress);
-            }
+            await HandOffAsync();
+            await HandOffAsync();
+        }
+        catch when (writing is not null)
+        {
+            // Never leave a batch writing behind the caller's back; the first failure is the one reported.
+            await Task.WhenAny(writing);
+            _ = writing.Exception;
+            throw;
         }
 
-        await FlushAsync(batch, run, now, cancellationToken);
         run.AddRange(reader.FileIssues);
         progress?.Report(run.Progress);
         return run.Summary(format, _options.DryRun, reader.Aborted);
     }
 
-    private async Task FlushAsync(List<Pending> batch, Run run, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Plans and writes one batch, set-based: one read of the stored advisories and one of their translations for the
+    /// whole batch; then, if anything changes, one write session that locks the advisories it writes (one statement),
+    /// re-plans those someone else wrote meanwhile, and hands every row to the store's bulk path.
+    /// </summary>
+    private async Task<Outcome> FlushAsync(List<Pending> batch, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
         // Plan against committed state without a transaction: a batch with nothing new opens no write session at all.
+        await LoadStoredAsync(batch, cancellationToken);
         foreach (var p in batch)
         {
-            await LoadStoredAsync(p, stored: null, readAdvisory: true, cancellationToken);
             p.Plan = PlanFor(p, now);
         }
 
-        long written = 0, deleted = 0;
-        if (!_options.DryRun && batch.Any(p => Writes(p.Plan)))
+        var outcome = new Outcome();
+        var writers = batch.Where(p => Writes(p.Plan)).ToList();
+        if (!_options.DryRun && writers.Count > 0)
         {
             await using var session = await _store.BeginWriteAsync(cancellationToken);
-            foreach (var p in batch.Where(p => Writes(p.Plan)))
+            var locked = await session.ReadRowsForUpdateAsync(_tables.Advisory, writers.Select(p => p.Doc.AdvisoryId).ToArray(), cancellationToken);
+            var live = locked.Where(r => !r.Deleted).ToDictionary(r => (Guid)r.Values[_tables.Advisory.KeyOrdinal]!);
+
+            // Someone wrote these since we looked: plan them again from what is stored now.
+            var moved = writers.Where(p => live.GetValueOrDefault(p.Doc.AdvisoryId)?.Version != p.Stored?.Version).ToList();
+            if (moved.Count > 0)
             {
-                // Lock the advisory, and plan again if someone wrote it since we looked.
-                var locked = await session.ReadRowForUpdateAsync(_tables.Advisory, p.Doc.AdvisoryId, cancellationToken);
-                var live = locked is { Deleted: false } ? locked : null;
-                if (live?.Version != p.Stored?.Version)
+                foreach (var p in moved)
                 {
-                    await LoadStoredAsync(p, live, readAdvisory: false, cancellationToken);
-                    p.Plan = PlanFor(p, now);
-                    if (!Writes(p.Plan))
-                    {
-                        continue;
-                    }
+                    p.Stored = live.GetValueOrDefault(p.Doc.AdvisoryId);
                 }
 
-                var (w, d) = await WriteAsync(session, p, now, cancellationToken);
-                written += w;
-                deleted += d;
+                await LoadTranslationsAsync(moved, cancellationToken);
+                foreach (var p in moved)
+                {
+                    p.Plan = PlanFor(p, now);
+                }
+
+                writers.RemoveAll(p => !Writes(p.Plan));
             }
 
+            var advisories = new List<object?[]>(writers.Count);
+            var translations = new List<object?[]>(writers.Count * 2);
+            var gone = new List<Guid>();
+            foreach (var p in writers)
+            {
+                Rows(p, now, advisories, translations, gone);
+            }
+
+            await session.UpsertManyAsync(_tables.Advisory, advisories, cancellationToken);
+            await session.UpsertManyAsync(_tables.Translation, translations, cancellationToken);
+
+            // Tombstones, so devices that hold these translations delete them.
+            await session.DeleteManyAsync(_tables.Translation, gone, now, cancellationToken);
             await session.CommitAsync(cancellationToken);
+            outcome.TranslationsWritten = translations.Count;
+            outcome.TranslationsDeleted = gone.Count;
         }
 
-        run.TranslationsWritten += written;
-        run.TranslationsDeleted += deleted;
         foreach (var p in batch)
         {
             switch (p.Plan)
             {
                 case Plan.Insert:
-                    run.Inserted++;
+                    outcome.Inserted++;
                     break;
                 case Plan.Update:
                 case Plan.StatusChange:
-                    run.Updated++;
+                    outcome.Updated++;
                     break;
                 case Plan.Unchanged:
-                    run.Unchanged++;
+                    outcome.Unchanged++;
                     break;
                 case Plan.Stale:
-                    run.Rejected++;
-                    run.Add(Issue(p, AdvisoryImportReasons.StaleVersion,
+                    outcome.Issues.Add(Issue(p, AdvisoryImportReasons.StaleVersion,
                         $"the store has version {StoredVersion(p)} of advisory {p.Doc.AdvisoryId}; version {p.Doc.Version} is older and was not imported"));
                     break;
                 case Plan.Conflict:
-                    run.Rejected++;
-                    run.Add(Issue(p, AdvisoryImportReasons.VersionConflict,
+                    outcome.Issues.Add(Issue(p, AdvisoryImportReasons.VersionConflict,
                         $"version {p.Doc.Version} of advisory {p.Doc.AdvisoryId} is already stored with different content; raise the version to change it (CSV rows of one advisory must be adjacent)"));
                     break;
             }
         }
 
-        batch.Clear();
+        return outcome;
     }
 
     private static bool Writes(Plan plan) => plan is Plan.Insert or Plan.Update or Plan.StatusChange;
@@ -198,16 +248,30 @@ public sealed class AdvisoryImporter
     private static AdvisoryImportIssue Issue(Pending p, string code, string message) =>
         new(p.Doc.Record, p.Doc.Row, p.Doc.AdvisoryId.ToString(), "version", code, message);
 
-    private async Task LoadStoredAsync(Pending p, StoredRow? stored, bool readAdvisory, CancellationToken cancellationToken)
+    /// <summary>The stored advisory and translations of every record of the batch, in two queries.</summary>
+    private async Task LoadStoredAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
-        if (readAdvisory)
+        var ids = batch.Select(p => p.Doc.AdvisoryId).ToArray();
+        var stored = (await _store.ReadRowsInAsync(_tables.Advisory, "advisory_id", ids, cancellationToken))
+            .ToDictionary(r => (Guid)r.Values[_tables.Advisory.KeyOrdinal]!);
+        foreach (var p in batch)
         {
-            var rows = await _store.ReadRowsAsync(_tables.Advisory, "advisory_id", p.Doc.AdvisoryId, cancellationToken);
-            stored = rows.Count > 0 ? rows[0] : null;
+            p.Stored = stored.GetValueOrDefault(p.Doc.AdvisoryId);
         }
 
-        p.Stored = stored;
-        p.StoredTranslations = stored is null ? [] : await _store.ReadRowsAsync(_tables.Translation, "advisory_id", p.Doc.AdvisoryId, cancellationToken);
+        await LoadTranslationsAsync(batch, cancellationToken);
+    }
+
+    private async Task LoadTranslationsAsync(List<Pending> batch, CancellationToken cancellationToken)
+    {
+        var withStored = batch.Where(p => p.Stored is not null).Select(p => p.Doc.AdvisoryId).ToArray();
+        var advisoryOrdinal = _tables.Translation.Ordinal("advisory_id");
+        var byAdvisory = (await _store.ReadRowsInAsync(_tables.Translation, "advisory_id", withStored, cancellationToken))
+            .ToLookup(r => (Guid)r.Values[advisoryOrdinal]!);
+        foreach (var p in batch)
+        {
+            p.StoredTranslations = p.Stored is null ? [] : byAdvisory[p.Doc.AdvisoryId].ToList();
+        }
     }
 
     private Plan PlanFor(Pending p, DateTimeOffset now)
@@ -251,19 +315,18 @@ public sealed class AdvisoryImporter
         return sameStatus ? Plan.Unchanged : Plan.StatusChange;
     }
 
-    /// <summary>Writes the advisory and its translations, skipping rows already as desired; returns translations written and deleted.</summary>
-    private async Task<(long Written, long Deleted)> WriteAsync(IServerWriteSession session, Pending p, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The rows of one record that differ from what is stored, and the translations it no longer has.</summary>
+    private void Rows(Pending p, DateTimeOffset now, List<object?[]> advisories, List<object?[]> translations, List<Guid> gone)
     {
         var status = AdvisoryStatus.Effective(p.Doc.Status, p.Doc.ValidTo, now);
         var advisory = _tables.AdvisoryRow(p.Doc, status, p.Stored?.Values);
         if (p.Stored is null || !_tables.SameAdvisory(advisory, p.Stored.Values, ignoreStatus: false))
         {
-            await session.UpsertAsync(_tables.Advisory, advisory, cancellationToken);
+            advisories.Add(advisory);
         }
 
         var stored = p.StoredTranslations.ToDictionary(r => (Guid)r.Values[_tables.Translation.KeyOrdinal]!);
         var keep = new HashSet<Guid>();
-        long written = 0, deleted = 0;
         foreach (var t in p.Doc.Translations)
         {
             var id = TranslationIds.For(p.Doc.AdvisoryId, t.Lang);
@@ -272,19 +335,11 @@ public sealed class AdvisoryImporter
             var row = _tables.TranslationRow(p.Doc, t, status, current?.Values);
             if (current is null || !_tables.SameTranslation(row, current.Values, ignoreStatus: false))
             {
-                await session.UpsertAsync(_tables.Translation, row, cancellationToken);
-                written++;
+                translations.Add(row);
             }
         }
 
-        foreach (var id in stored.Keys.Where(k => !keep.Contains(k)))
-        {
-            // A tombstone, so devices that hold this translation delete it.
-            await session.DeleteAsync(_tables.Translation, id, now, cancellationToken);
-            deleted++;
-        }
-
-        return (written, deleted);
+        gone.AddRange(stored.Keys.Where(k => !keep.Contains(k)));
     }
 
     private sealed class Pending(ValidAdvisory doc)
@@ -293,9 +348,25 @@ public sealed class AdvisoryImporter
 
         public StoredRow? Stored { get; set; }
 
-        public IReadOnlyList<StoredRow> StoredTranslations { get; set; } = [];
+        public List<StoredRow> StoredTranslations { get; set; } = [];
 
         public Plan Plan { get; set; }
+    }
+
+    /// <summary>What one batch did; applied to the run's counts once the batch is done.</summary>
+    private sealed class Outcome
+    {
+        public long Inserted { get; set; }
+
+        public long Updated { get; set; }
+
+        public long Unchanged { get; set; }
+
+        public long TranslationsWritten { get; set; }
+
+        public long TranslationsDeleted { get; set; }
+
+        public List<AdvisoryImportIssue> Issues { get; } = [];
     }
 
     /// <summary>Counts and issues of one import call.</summary>
@@ -323,6 +394,17 @@ public sealed class AdvisoryImporter
         public long Warnings { get; private set; }
 
         public AdvisoryImportProgress Progress => new(Read, Inserted + Updated, Unchanged, Rejected);
+
+        public void Apply(Outcome outcome)
+        {
+            Inserted += outcome.Inserted;
+            Updated += outcome.Updated;
+            Unchanged += outcome.Unchanged;
+            Rejected += outcome.Issues.Count;
+            TranslationsWritten += outcome.TranslationsWritten;
+            TranslationsDeleted += outcome.TranslationsDeleted;
+            AddRange(outcome.Issues);
+        }
 
         public void Add(AdvisoryImportIssue issue)
         {

@@ -71,11 +71,11 @@ internal sealed class AdvisoryTables
         Set(Advisory, row, "severity", a.Severity);
         Set(Advisory, row, "imd_colour", a.ImdColour);
         Set(Advisory, row, "season", a.Season);
-        Set(Advisory, row, "crop_codes", Json(a.CropCodes));
-        Set(Advisory, row, "stage_codes", Json(a.StageCodes));
+        Set(Advisory, row, "crop_codes", a.CropCodesJson);
+        Set(Advisory, row, "stage_codes", a.StageCodesJson);
         Set(Advisory, row, "pest_disease_code", a.PestDiseaseCode);
-        Set(Advisory, row, "district_codes", Json(a.DistrictCodes));
-        Set(Advisory, row, "block_codes", Json(a.BlockCodes));
+        Set(Advisory, row, "district_codes", a.DistrictCodesJson);
+        Set(Advisory, row, "block_codes", a.BlockCodesJson);
         Set(Advisory, row, "recommended_inputs", a.RecommendedInputs);
         Set(Advisory, row, "issued_at", a.IssuedAt);
         Set(Advisory, row, "valid_from", a.ValidFrom);
@@ -95,9 +95,9 @@ internal sealed class AdvisoryTables
         Set(Translation, row, "title", t.Title);
         Set(Translation, row, "body", t.Body);
         Set(Translation, row, "sms_text", t.SmsText);
-        Set(Translation, row, "district_codes", Json(a.DistrictCodes));
-        Set(Translation, row, "block_codes", Json(a.BlockCodes));
-        Set(Translation, row, "crop_codes", Json(a.CropCodes));
+        Set(Translation, row, "district_codes", a.DistrictCodesJson);
+        Set(Translation, row, "block_codes", a.BlockCodesJson);
+        Set(Translation, row, "crop_codes", a.CropCodesJson);
         Set(Translation, row, "status", status);
         return row;
     }

@@ -27,4 +27,15 @@ internal sealed record ValidAdvisory(
     DateTimeOffset ValidTo,
     string Status,
     string PrimaryLang,
-    IReadOnlyList<ValidTranslation> Translations);
+    IReadOnlyList<ValidTranslation> Translations)
+{
+    // Each list is stored as JSON on the advisory row and again on every translation row: serialized once per record
+    // (derived from the lists, so record equality is unchanged).
+    public string CropCodesJson { get; } = AdvisoryTables.Json(CropCodes);
+
+    public string StageCodesJson { get; } = AdvisoryTables.Json(StageCodes);
+
+    public string DistrictCodesJson { get; } = AdvisoryTables.Json(DistrictCodes);
+
+    public string BlockCodesJson { get; } = AdvisoryTables.Json(BlockCodes);
+}

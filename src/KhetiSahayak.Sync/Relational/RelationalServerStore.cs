@@ -60,6 +60,12 @@ public abstract class RelationalServerStore : IServerStore
 
     protected internal abstract string ScalarInList(string expression, string listParameter);
 
+    /// <summary>
+    /// <paramref name="expression"/> is one of a (possibly long) list of keys bound as <paramref name="listParameter"/>:
+    /// the bulk paths' set reads and writes. Must stay linear in the list and the table whatever plan is cached.
+    /// </summary>
+    protected internal virtual string InKeyList(string expression, string listParameter) => ScalarInList(expression, listParameter);
+
     protected internal abstract string JsonArrayOverlaps(string expression, string listParameter);
 
     /// <summary>A list parameter value (long[] or string[]) in the driver's form.</summary>
@@ -255,6 +261,115 @@ public abstract class RelationalServerStore : IServerStore
         }
 
         return rows;
+    }
+
+    public async Task<IReadOnlyList<StoredRow>> ReadRowsInAsync(TableDefinition table, string column, IReadOnlyCollection<Guid> values, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return [];
+        }
+
+        await using var conn = await OpenConnectionAsync(cancellationToken);
+        await using var cmd = conn.CreateCommand();
+        var bag = new SqlParameterBag();
+        var list = InKeyList("t." + Q(column), bag.Add("v", ListParameter(values.ToArray())));
+        cmd.CommandText = $"SELECT {VersionAsInteger("t")}, {string.Join(", ", table.Columns.Select(c => "t." + Q(c.Name)))} FROM {Q(table.Name)} t WHERE NOT t._deleted AND {list} ORDER BY t.{Q(table.Key)}";
+        bag.ApplyTo(cmd);
+        var rows = new List<StoredRow>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new StoredRow(reader.GetInt64(0), false, ReadValues(table, reader, 1)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The bulk upsert of a write session (see <see cref="IServerWriteSession.UpsertManyAsync"/>): one prepared
+    /// statement, its parameters rebound per row, inside the session's transaction. Stores with a faster bulk path
+    /// (PostgreSQL's COPY) override it.
+    /// </summary>
+    /// <param name="stampSql">The SQL expression that stamps a written row's version.</param>
+    /// <param name="stampValue">The value bound to <c>@ks_stamp</c> when <paramref name="stampSql"/> uses it.</param>
+    protected internal virtual async Task<long> UpsertManyAsync(DbConnection connection, DbTransaction transaction, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, object? stampValue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rows);
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        var names = table.Columns.Select((_, i) => "@b" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        cmd.CommandText = $"INSERT INTO {Q(table.Name)} ({string.Join(", ", table.Columns.Select(c => Q(c.Name)))}, _deleted, _deleted_at, _version) " +
+            $"VALUES ({string.Join(", ", names)}, FALSE, NULL, {stampSql}) {BulkConflictClause(table)}";
+        var parameters = new DbParameter[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            parameters[i] = cmd.CreateParameter();
+            parameters[i].ParameterName = names[i];
+            cmd.Parameters.Add(parameters[i]);
+        }
+
+        if (stampValue is not null)
+        {
+            var stamp = cmd.CreateParameter();
+            stamp.ParameterName = "@ks_stamp";
+            stamp.Value = stampValue;
+            cmd.Parameters.Add(stamp);
+        }
+
+        long written = 0;
+        var prepared = false;
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                parameters[i].Value = ToDb(table.Columns[i].Type, row[i]) ?? DBNull.Value;
+            }
+
+            // Prepared once the parameters have values (the driver may infer their types from them), then reused.
+            if (!prepared)
+            {
+                await cmd.PrepareAsync(cancellationToken);
+                prepared = true;
+            }
+
+            written += await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// The ON CONFLICT clause of the bulk upsert: a stored row is updated (and so re-stamped, and journalled as a move
+    /// when a filter column changes) only when it is a tombstone or differs on some column.
+    /// </summary>
+    protected static string BulkConflictClause(TableDefinition table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var t = Q(table.Name);
+        var others = table.Columns.Where(c => c.Name != table.Key).Select(c => Q(c.Name)).ToArray();
+        var sets = string.Concat(others.Select(c => $"{c} = excluded.{c}, "));
+        var differs = string.Concat(others.Select(c => $" OR {t}.{c} IS DISTINCT FROM excluded.{c}"));
+        return $"ON CONFLICT ({Q(table.Key)}) DO UPDATE SET {sets}_deleted = FALSE, _deleted_at = NULL, _version = excluded._version WHERE {t}._deleted{differs}";
+    }
+
+    /// <summary>Throws when two rows of a bulk write share a key (one statement cannot write a row twice).</summary>
+    protected internal static void RequireDistinctKeys(TableDefinition table, IReadOnlyList<object?[]> rows)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rows);
+        var keys = new HashSet<object>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (row[table.KeyOrdinal] is not { } key || !keys.Add(key))
+            {
+                throw new ArgumentException($"bulk write to '{table.Name}': key '{row[table.KeyOrdinal]}' is missing or appears twice", nameof(rows));
+            }
+        }
     }
 
     public async Task<IReadOnlyList<ConflictRecord>> ReadConflictsAsync(string? status, int limit, CancellationToken cancellationToken)

@@ -98,6 +98,60 @@ public sealed class RelationalWriteSession : IServerWriteSession
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<StoredRow>> ReadRowsForUpdateAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var bag = new SqlParameterBag();
+        var list = _store.InKeyList("t." + Q(table.Key), bag.Add("k", _store.ListParameter(keys.ToArray())));
+
+        // Locked in key order, so two importers locking overlapping sets cannot deadlock.
+        var sql = $"SELECT {_store.VersionAsInteger("t")}, t._deleted, {string.Join(", ", table.Columns.Select(c => "t." + Q(c.Name)))} FROM {Q(table.Name)} t WHERE {list} ORDER BY t.{Q(table.Key)} {_forUpdate}";
+        await using var cmd = Command(sql, bag);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<StoredRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new StoredRow(reader.GetInt64(0), reader.GetBoolean(1), _store.ReadValues(table, reader, 2)));
+        }
+
+        return rows;
+    }
+
+    public Task<long> UpsertManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return Task.FromResult(0L);
+        }
+
+        RelationalServerStore.RequireDistinctKeys(table, rows);
+        return _store.UpsertManyAsync(_connection, _transaction, table, rows, _stampSql, _stampValue, cancellationToken);
+    }
+
+    public async Task DeleteManyAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, DateTimeOffset deletedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var bag = new SqlParameterBag();
+        var list = _store.InKeyList(Q(table.Key), bag.Add("k", _store.ListParameter(keys.ToArray())));
+        var sql = $"UPDATE {Q(table.Name)} SET _deleted = TRUE, _deleted_at = {bag.Add("at", _store.ToDb(ColumnType.Timestamp, deletedAt))}, _version = {_stampSql} WHERE {list} AND NOT _deleted";
+        await using var cmd = Command(sql, bag);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public Task SaveMutationAsync(StoredMutation mutation, CancellationToken cancellationToken) =>
         _store.InsertMutationAsync(_connection, _transaction, mutation, cancellationToken);
 

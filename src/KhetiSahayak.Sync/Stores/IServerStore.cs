@@ -28,6 +28,22 @@ public interface IServerStore
     /// <summary>Live (not deleted) rows of a table, all or those whose <paramref name="column"/> equals <paramref name="value"/>.</summary>
     Task<IReadOnlyList<StoredRow>> ReadRowsAsync(TableDefinition table, string? column, object? value, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Live rows of a table whose UUID <paramref name="column"/> is one of <paramref name="values"/>, in one query where
+    /// the store can (the bulk importer's planning read). The default asks once per value.
+    /// </summary>
+    async Task<IReadOnlyList<StoredRow>> ReadRowsInAsync(TableDefinition table, string column, IReadOnlyCollection<Guid> values, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var rows = new List<StoredRow>();
+        foreach (var value in values)
+        {
+            rows.AddRange(await ReadRowsAsync(table, column, value, cancellationToken));
+        }
+
+        return rows;
+    }
+
     /// <summary>Removes tombstones and move records older than <paramref name="cutoff"/>; returns how many went.</summary>
     Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 

@@ -23,6 +23,21 @@ internal sealed record BulkLoadReport : BenchReport
     /// <summary>Importer translation rows/s ÷ raw rows/s.</summary>
     public double? ImporterRatio { get; init; }
 
+    /// <summary>The importer's run counting every row it wrote (advisory rows and translation rows).</summary>
+    public RateFigures? ImporterAllRows { get; init; }
+
+    /// <summary>The raw bulk path loading exactly the rows the importer stored (advisory and translation rows).</summary>
+    public RateFigures? RawSameRows { get; init; }
+
+    /// <summary>Importer rows/s (all rows) ÷ raw rows/s of the same rows: the like-for-like ratio.</summary>
+    public double? ImporterSameRowsRatio { get; init; }
+
+    /// <summary>The importer with nothing written (read, parse, validate, plan): the front of its pipeline alone.</summary>
+    public RateFigures? ImporterDryRun { get; init; }
+
+    /// <summary>Seconds the importer spent in each kind of store call (the rest of its time is reading and validating, overlapped).</summary>
+    public IReadOnlyDictionary<string, double>? ImporterStoreSeconds { get; init; }
+
     /// <summary>Write-session rows/s ÷ raw rows/s.</summary>
     public required double WriteSessionRatio { get; init; }
 }

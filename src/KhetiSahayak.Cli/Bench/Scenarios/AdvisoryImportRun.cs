@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using KhetiSahayak.Advisories.Import;
 using KhetiSahayak.Advisories.Reference;
+using KhetiSahayak.Cli.Bench.Measurement;
 using KhetiSahayak.Cli.Bench.Reports;
 
 namespace KhetiSahayak.Cli.Bench.Scenarios;
@@ -13,36 +14,111 @@ namespace KhetiSahayak.Cli.Bench.Scenarios;
 /// </summary>
 internal static class AdvisoryImportRun
 {
-    public static async Task<(RateFigures? Rate, string Status)> RunAsync(BenchEnvironment env, int translations, string? lgdDirectory, CancellationToken cancellationToken)
+    /// <summary>What the importer did, timed: its rates, the same rows through the raw bulk path, and where the time went.</summary>
+    public sealed record Figures(
+        string Status,
+        RateFigures? Rate,
+        RateFigures? AllRows,
+        RateFigures? DryRun,
+        RateFigures? RawSameRows,
+        IReadOnlyDictionary<string, double>? Breakdown);
+
+    public static async Task<Figures> RunAsync(BenchEnvironment env, int translations, string? lgdDirectory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(env);
         var directory = lgdDirectory ?? FindLgd(Directory.GetCurrentDirectory()) ?? FindLgd(AppContext.BaseDirectory);
         if (directory is null)
         {
-            return (null, "not measured: the LGD directory (shared/data/lgd with districts.csv) was not found; pass --lgd DIR");
+            return new Figures("not measured: the LGD directory (shared/data/lgd with districts.csv) was not found; pass --lgd DIR", null, null, null, null, null);
         }
 
         var lgd = await LgdDirectory.LoadAsync(directory, cancellationToken);
         var options = new AdvisoryImportOptions();
-        var importer = new AdvisoryImporter(env.Store, env.Scopes.Catalog, lgd, CropCatalog.LoadDefault(), TimeProvider.System, options);
         var path = Path.Combine(env.WorkDirectory, "advisories.json");
         await using (var file = File.Create(path))
         {
             env.Data.WriteAdvisorySource(file, (translations + 1) / 2, BenchData.District, stream: 1);
         }
 
-        await using var input = File.OpenRead(path);
-        var started = Stopwatch.GetTimestamp();
-        var summary = await importer.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        // The front of the pipeline alone: read, parse, validate and plan against the (empty) tables, write nothing.
+        env.Settings.Status?.Report("the advisory importer, dry run (read, validate, plan)");
+        var dryImporter = new AdvisoryImporter(env.Store, env.Scopes.Catalog, lgd, CropCatalog.LoadDefault(), TimeProvider.System, new AdvisoryImportOptions { DryRun = true });
+        AdvisoryImportSummary drySummary;
+        TimeSpan dryElapsed;
+        await using (var input = File.OpenRead(path))
+        {
+            var dryStarted = Stopwatch.GetTimestamp();
+            drySummary = await dryImporter.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
+            dryElapsed = Stopwatch.GetElapsedTime(dryStarted);
+        }
+
+        env.Settings.Status?.Report("the advisory importer");
+        var timed = new TimedBulkStore(env.Store);
+        var importer = new AdvisoryImporter(timed, env.Scopes.Catalog, lgd, CropCatalog.LoadDefault(), TimeProvider.System, options);
+        AdvisoryImportSummary summary;
+        TimeSpan elapsed;
+        await using (var input = File.OpenRead(path))
+        {
+            var started = Stopwatch.GetTimestamp();
+            summary = await importer.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
+            elapsed = Stopwatch.GetElapsedTime(started);
+        }
+
         var status = string.Create(CultureInfo.InvariantCulture, $"measured: {summary.Inserted} advisories inserted, {summary.TranslationsWritten} translations written, {summary.Rejected} rejected, {summary.Errors} errors");
         if (summary.Issues.Count > 0)
         {
             status += "; first issue: " + summary.Issues[0].Code + " " + summary.Issues[0].Message;
         }
 
-        var method = string.Create(CultureInfo.InvariantCulture, $"AdvisoryImporter: JSON source, {options.BatchSize} advisories a write session; rows = translations ({summary.Inserted} advisory rows written besides)");
-        return (RateFigures.Of(method, summary.TranslationsWritten, elapsed), status);
+        var method = string.Create(CultureInfo.InvariantCulture, $"AdvisoryImporter: JSON source, {options.BatchSize} advisories a batch (one bulk write each); rows = translations ({summary.Inserted} advisory rows written besides)");
+        var allRows = summary.Inserted + summary.TranslationsWritten;
+        env.Settings.Status?.Report("raw: the rows the importer stored, through the raw bulk path");
+        var rawSame = await RawOfStoredRowsAsync(env, cancellationToken);
+        return new Figures(
+            status,
+            RateFigures.Of(method, summary.TranslationsWritten, elapsed),
+            RateFigures.Of("AdvisoryImporter: the same run, rows = advisory rows + translation rows written", allRows, elapsed),
+            RateFigures.Of("AdvisoryImporter dry run: read, parse, validate, plan (reads of the empty tables); nothing written; rows = translations", drySummary.Inserted * 2, dryElapsed),
+            rawSame,
+            timed.Seconds());
+    }
+
+    /// <summary>
+    /// The advisory and translation rows the importer stored, read back and loaded again by the raw bulk path (COPY
+    /// into plain tables; prepared INSERTs into a new SQLite file): the raw figure for exactly the importer's rows.
+    /// </summary>
+    private static async Task<RateFigures> RawOfStoredRowsAsync(BenchEnvironment env, CancellationToken cancellationToken)
+    {
+        var advisory = env.Scopes.Catalog["advisory"];
+        var translation = env.Scopes.Catalog["advisory_translation"];
+        var advisories = (await env.Store.ReadRowsAsync(advisory, null, null, cancellationToken)).Select(r => r.Values).ToList();
+        var translations = (await env.Store.ReadRowsAsync(translation, null, null, cancellationToken)).Select(r => r.Values).ToList();
+        var rows = advisories.Count + translations.Count;
+        RateFigures a, t;
+        string method;
+        if (env.Settings.Store == BenchStore.Postgres)
+        {
+            var cs = env.Database.ConnectionString!;
+            await env.Database.ExecAsync(RawBaselines.PostgresPlainTableSql("bench_raw_same_advisory", advisory) + "; " + RawBaselines.PostgresPlainTableSql("bench_raw_same_translation", translation), cancellationToken);
+            a = await RawBaselines.PostgresCopyAsync(cs, "bench_raw_same_advisory", advisory, advisories, "advisory", cancellationToken);
+            t = await RawBaselines.PostgresCopyAsync(cs, "bench_raw_same_translation", translation, translations, "translation", cancellationToken);
+            method = "PostgreSQL: binary COPY of the importer's stored advisory and translation rows into plain tables";
+        }
+        else
+        {
+            var file = Path.Combine(env.WorkDirectory, "raw-same-rows.db");
+            a = await RawBaselines.SqliteInsertAsync(file, advisory, advisories, cancellationToken);
+            t = await RawBaselines.SqliteInsertAsync(file, translation, translations, cancellationToken);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(f);
+            }
+
+            method = "SQLite: prepared INSERTs of the importer's stored advisory and translation rows into a new file, one transaction per table";
+        }
+
+        return RateFigures.Of(method, rows, TimeSpan.FromSeconds(a.Seconds + t.Seconds));
     }
 
     private static string? FindLgd(string start)
