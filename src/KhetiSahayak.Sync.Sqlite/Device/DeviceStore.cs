@@ -18,6 +18,9 @@ public sealed class DeviceStore : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
 
+    // Pull upserts, prepared once per table and reused by every page: an initial sync applies hundreds of pages.
+    private readonly Dictionary<(string Table, bool GuardPending), SqliteCommand> _pullUpserts = [];
+
     private DeviceStore(SqliteConnection connection, ScopeDefinition scope)
     {
         _connection = connection;
@@ -49,7 +52,16 @@ public sealed class DeviceStore : IAsyncDisposable
         return store;
     }
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var cmd in _pullUpserts.Values)
+        {
+            await cmd.DisposeAsync();
+        }
+
+        _pullUpserts.Clear();
+        await _connection.DisposeAsync();
+    }
 
     private static string Q(string identifier) => "\"" + identifier + "\"";
 
@@ -366,6 +378,18 @@ public sealed class DeviceStore : IAsyncDisposable
         return cmd;
     }
 
+    private SqliteCommand PullUpsertCommand(TableDefinition table, SqliteTransaction tx, bool guardPending)
+    {
+        if (!_pullUpserts.TryGetValue((table.Name, guardPending), out var cmd))
+        {
+            cmd = UpsertCommand(table, tx, guardPending);
+            _pullUpserts[(table.Name, guardPending)] = cmd;
+        }
+
+        cmd.Transaction = tx;
+        return cmd;
+    }
+
     private static void BindUpsert(SqliteCommand cmd, TableDefinition table, IReadOnlyList<object?> values, long version)
     {
         for (var i = 0; i < table.Columns.Count; i++)
@@ -390,6 +414,9 @@ public sealed class DeviceStore : IAsyncDisposable
         // A fresh device's first sync is a replacement with nothing to verify: skip the per-row bookkeeping then.
         var replacing = await GetStateAsync("replacing", cancellationToken) == "1"
             && await ScalarLongAsync("SELECT EXISTS (SELECT 1 FROM _ks_replace)", tx, cancellationToken) == 1;
+        // The app cannot write while this transaction holds the write lock, so a queue empty now stays empty until
+        // the commit: then no row can have a pending entry and the upsert skips that lookup.
+        var anyPending = await ScalarLongAsync("SELECT EXISTS (SELECT 1 FROM _ks_pending)", tx, cancellationToken) == 1;
         foreach (var changes in page.Changes)
         {
             if (!Scope.TryGetTable(changes.Table, out var st))
@@ -401,7 +428,7 @@ public sealed class DeviceStore : IAsyncDisposable
             var ordinals = changes.Columns.Select(c => table.TryGetOrdinal(c, out var o) ? o : -1).ToArray();
             if (changes.Upserts.Count > 0)
             {
-                await using var cmd = UpsertCommand(table, tx, guardPending: true);
+                var cmd = PullUpsertCommand(table, tx, anyPending);
                 await using var forget = replacing ? Prepared(tx, "DELETE FROM _ks_replace WHERE tbl = @t AND row_key = @k", "@t", "@k") : null;
                 var row = new object?[table.Columns.Count];
                 foreach (var pulled in changes.Upserts)
