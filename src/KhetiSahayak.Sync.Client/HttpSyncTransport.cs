@@ -11,7 +11,8 @@ namespace KhetiSahayak.Sync.Client;
 /// <summary>
 /// The device side of the HTTP sync protocol (PROTOCOL.md beside the server's sync feature). Sends gzip-compressed
 /// request bodies, accepts brotli or gzip answers, turns ProblemDetails into <see cref="SyncProtocolException"/> with
-/// the server's stable code, and retries transient failures with exponential back-off and jitter. A retried push
+/// the server's stable code, and retries transient failures with exponential back-off and jitter; a 429 or 503 with
+/// Retry-After is waited out on its own budget (<see cref="HttpSyncTransportOptions.MaxBusyWait"/>). A retried push
 /// resends the same bytes, so the same mutation ids: the server applies them once and answers the same.
 /// </summary>
 public sealed class HttpSyncTransport : ISyncTransport, IDisposable
@@ -28,6 +29,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(scopes);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBusyWait, TimeSpan.Zero);
         _options = options;
         _scopes = scopes.ToDictionary(s => (s.Name, s.Version));
         var counters = _counters;
@@ -105,10 +107,12 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     private async Task<JsonDocument> SendAsync(string path, byte[] json, CancellationToken cancellationToken)
     {
         var (body, encoding) = Compress(json);
-        for (var attempt = 1; ; attempt++)
+        var busyWaited = TimeSpan.Zero;
+        for (var attempt = 1; ; )
         {
             _counters.Request();
             TimeSpan? retryAfter = null;
+            var busy = false;
             Exception failure;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
@@ -145,6 +149,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
                     }
 
                     retryAfter = RetryAfter(response);
+                    busy = status is 429 or 503 && retryAfter is not null;
                     failure = new HttpRequestException($"The sync server answered {status}.", null, response.StatusCode);
                 }
                 catch (HttpRequestException ex)
@@ -161,6 +166,21 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
                 }
             }
 
+            if (busy)
+            {
+                // The server is up and said when to come back: its own budget, not a failed attempt.
+                var wait = Delay(attempt, retryAfter);
+                if (wait is null || busyWaited + wait.Value > _options.MaxBusyWait)
+                {
+                    throw failure;
+                }
+
+                busyWaited += wait.Value;
+                _counters.BusyRetry();
+                await Task.Delay(wait.Value, _options.TimeProvider, cancellationToken);
+                continue;
+            }
+
             if (attempt >= _options.MaxAttempts)
             {
                 throw failure;
@@ -172,6 +192,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
                 throw failure;
             }
 
+            attempt++;
             _counters.Retry();
             await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken);
         }
