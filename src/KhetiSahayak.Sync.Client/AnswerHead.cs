@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace KhetiSahayak.Sync.Client;
@@ -11,37 +12,52 @@ internal static class AnswerHead
 {
     private const int Chunk = 64 * 1024;
 
-    public static async Task<ReadOnlyMemory<byte>> ReadAsync(Stream stream, Action<string, bool> onHead, CancellationToken cancellationToken)
+    /// <summary>Reads and parses the whole answer; the read buffer is pooled and returned before this ends.</summary>
+    public static async Task<JsonDocument> ParseAsync(Stream stream, Action<string, bool> onHead, CancellationToken cancellationToken)
     {
-        var buffer = new byte[Chunk];
-        var length = 0;
-        var watching = true;
-        while (true)
+        var buffer = ArrayPool<byte>.Shared.Rent(Chunk);
+        try
         {
-            if (length == buffer.Length)
+            var length = 0;
+            var watching = true;
+            while (true)
             {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-
-            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
-            if (read == 0)
-            {
-                return buffer.AsMemory(0, length);
-            }
-
-            length += read;
-            if (watching)
-            {
-                var (state, cursor, hasMore) = Scan(buffer.AsSpan(0, length));
-                if (state != HeadState.Incomplete)
+                if (length == buffer.Length)
                 {
-                    watching = false;
-                    if (state == HeadState.Found)
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (watching)
+                {
+                    var (state, cursor, hasMore) = Scan(buffer.AsSpan(0, length));
+                    if (state != HeadState.Incomplete)
                     {
-                        onHead(cursor!, hasMore);
+                        watching = false;
+                        if (state == HeadState.Found)
+                        {
+                            onHead(cursor!, hasMore);
+                        }
                     }
                 }
             }
+
+            // The document copies into its own pooled buffer, so this one can go back to the pool at once.
+            using var body = new MemoryStream(buffer, 0, length, writable: false);
+            return await JsonDocument.ParseAsync(body, default, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -242,7 +242,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
                         {
                             return onHead is null
                                 ? await JsonDocument.ParseAsync(stream, default, timeout.Token)
-                                : JsonDocument.Parse(await AnswerHead.ReadAsync(stream, onHead, timeout.Token));
+                                : await AnswerHead.ParseAsync(stream, onHead, timeout.Token);
                         }
                         catch (JsonException)
                         {
