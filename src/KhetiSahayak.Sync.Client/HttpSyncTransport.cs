@@ -11,7 +11,8 @@ namespace KhetiSahayak.Sync.Client;
 /// <summary>
 /// The device side of the HTTP sync protocol (PROTOCOL.md beside the server's sync feature). Sends gzip-compressed
 /// request bodies, accepts brotli or gzip answers, turns ProblemDetails into <see cref="SyncProtocolException"/> with
-/// the server's stable code, and retries transient failures with exponential back-off and jitter. A retried push
+/// the server's stable code, and retries transient failures with exponential back-off and jitter; a 429 or 503 with
+/// Retry-After is waited out on its own budget (<see cref="HttpSyncTransportOptions.MaxBusyWait"/>). A retried push
 /// resends the same bytes, so the same mutation ids: the server applies them once and answers the same.
 /// </summary>
 public sealed class HttpSyncTransport : ISyncTransport, IDisposable
@@ -20,7 +21,9 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     private readonly Dictionary<(string, int), ScopeDefinition> _scopes;
     private readonly HttpClient _http;
     private readonly WireCounters _counters = new();
+    private readonly object _aheadGate = new();
     private Prefetched? _prefetched;
+    private ReadAhead? _ahead;
 
     /// <param name="scopes">The scope definitions the app was built with; answers are decoded with their column types.</param>
     public HttpSyncTransport(HttpSyncTransportOptions options, IEnumerable<ScopeDefinition> scopes)
@@ -28,6 +31,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(scopes);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBusyWait, TimeSpan.Zero);
         _options = options;
         _scopes = scopes.ToDictionary(s => (s.Name, s.Version));
         var counters = _counters;
@@ -64,10 +68,13 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     {
         ArgumentNullException.ThrowIfNull(mutations);
         var definition = Scope(scope, scopeVersion);
+
+        // A page read ahead before this push may hold rows older than the push results: never serve it after.
+        DropAhead();
         if (_options.CurrentCursor is { } currentCursor)
         {
             var cursor = await currentCursor(cancellationToken);
-            using var answer = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}", SyncWire.WriteRequest(scopeVersion, cursor, mutations), cancellationToken);
+            using var answer = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}", SyncWire.WriteRequest(scopeVersion, cursor, mutations), null, cancellationToken);
             var push = SyncWire.ReadPush(answer.RootElement, definition, mutations);
 
             // Computed after this push committed, so it is at least as new as every result just returned.
@@ -77,7 +84,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
             return push;
         }
 
-        using var pushed = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}/push", SyncWire.WriteRequest(scopeVersion, null, mutations), cancellationToken);
+        using var pushed = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}/push", SyncWire.WriteRequest(scopeVersion, null, mutations), null, cancellationToken);
         return SyncWire.ReadPush(pushed.RootElement, definition, mutations);
     }
 
@@ -90,25 +97,129 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
             return prefetched.Page;
         }
 
-        using var answer = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}/pull", SyncWire.WriteRequest(scopeVersion, cursor, null), cancellationToken);
+        ReadAhead? ahead;
+        lock (_aheadGate)
+        {
+            ahead = _ahead;
+            _ahead = null;
+        }
+
+        if (ahead is not null)
+        {
+            if (ahead.Scope == scope && ahead.ScopeVersion == scopeVersion && ahead.Cursor == cursor)
+            {
+                // Claimed: if its answer already named the page after it, that one may be read ahead now.
+                ahead.Claimed = true;
+                if (ahead.Next is { } next)
+                {
+                    StartAhead(ahead.Scope, ahead.ScopeVersion, next, cancellationToken);
+                }
+
+                try
+                {
+                    return await ahead.Page.WaitAsync(cancellationToken);
+                }
+                finally
+                {
+                    if (ahead.Page.IsCompleted)
+                    {
+                        ahead.Cancellation.Dispose();
+                    }
+                }
+            }
+
+            ahead.Abandon();
+        }
+
+        return await FetchPageAsync(scope, scopeVersion, cursor, cancellationToken);
+    }
+
+    /// <summary>
+    /// One /pull request. Servers write <c>cursor</c> and <c>hasMore</c> before the rows (PROTOCOL.md 5.2), so the next
+    /// page is asked for as soon as they arrive, while this page is still downloading and being applied: server and
+    /// device then work at once. At most one page is read ahead beyond the pages the caller has asked for, so memory
+    /// stays a few pages; it is served only to a pull with exactly its cursor, and a push drops it.
+    /// </summary>
+    private async Task<PullResponse> FetchPageAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken, ReadAhead? self = null)
+    {
+        var definition = Scope(scope, scopeVersion);
+        void OnHead(string next, bool hasMore)
+        {
+            if (!hasMore)
+            {
+                return;
+            }
+
+            if (self is null || self.Claimed)
+            {
+                StartAhead(scope, scopeVersion, next, cancellationToken);
+            }
+            else
+            {
+                // Read ahead itself: the page after it is asked for once a caller claims this one.
+                self.Next = next;
+                if (self.Claimed)
+                {
+                    StartAhead(scope, scopeVersion, next, cancellationToken);
+                }
+            }
+        }
+
+        using var answer = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}/pull", SyncWire.WriteRequest(scopeVersion, cursor, null), OnHead, cancellationToken);
         return SyncWire.ReadPage(answer.RootElement, definition);
     }
 
-    public void Dispose() => _http.Dispose();
+    private void StartAhead(string scope, int scopeVersion, string cursor, CancellationToken cancellationToken = default)
+    {
+        lock (_aheadGate)
+        {
+            if (_ahead is not null)
+            {
+                return;
+            }
+
+            var ahead = new ReadAhead(scope, scopeVersion, cursor, cancellationToken);
+            ahead.Page = FetchPageAsync(scope, scopeVersion, cursor, ahead.Cancellation.Token, ahead);
+            _ahead = ahead;
+        }
+    }
+
+    private void DropAhead()
+    {
+        ReadAhead? ahead;
+        lock (_aheadGate)
+        {
+            ahead = _ahead;
+            _ahead = null;
+        }
+
+        ahead?.Abandon();
+    }
+
+    public void Dispose()
+    {
+        DropAhead();
+        _http.Dispose();
+    }
 
     private ScopeDefinition Scope(string scope, int version) =>
         _scopes.TryGetValue((scope, version), out var definition)
             ? definition
             : throw new ArgumentException($"scope {scope} v{version} was not given to this transport", nameof(scope));
 
-    /// <summary>Posts a JSON body and returns the parsed answer, retrying what is worth retrying.</summary>
-    private async Task<JsonDocument> SendAsync(string path, byte[] json, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts a JSON body and returns the parsed answer, retrying what is worth retrying. <paramref name="onHead"/>, when
+    /// given, hears a page's <c>cursor</c> and <c>hasMore</c> as soon as they have arrived, if the answer starts with them.
+    /// </summary>
+    private async Task<JsonDocument> SendAsync(string path, byte[] json, Action<string, bool>? onHead, CancellationToken cancellationToken)
     {
         var (body, encoding) = Compress(json);
-        for (var attempt = 1; ; attempt++)
+        var busyWaited = TimeSpan.Zero;
+        for (var attempt = 1; ; )
         {
             _counters.Request();
             TimeSpan? retryAfter = null;
+            var busy = false;
             Exception failure;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
@@ -129,7 +240,9 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
                         await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
                         try
                         {
-                            return await JsonDocument.ParseAsync(stream, default, timeout.Token);
+                            return onHead is null
+                                ? await JsonDocument.ParseAsync(stream, default, timeout.Token)
+                                : await AnswerHead.ParseAsync(stream, onHead, timeout.Token);
                         }
                         catch (JsonException)
                         {
@@ -145,6 +258,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
                     }
 
                     retryAfter = RetryAfter(response);
+                    busy = status is 429 or 503 && retryAfter is not null;
                     failure = new HttpRequestException($"The sync server answered {status}.", null, response.StatusCode);
                 }
                 catch (HttpRequestException ex)
@@ -161,6 +275,21 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
                 }
             }
 
+            if (busy)
+            {
+                // The server is up and said when to come back: its own budget, not a failed attempt.
+                var wait = Delay(attempt, retryAfter);
+                if (wait is null || busyWaited + wait.Value > _options.MaxBusyWait)
+                {
+                    throw failure;
+                }
+
+                busyWaited += wait.Value;
+                _counters.BusyRetry();
+                await Task.Delay(wait.Value, _options.TimeProvider, cancellationToken);
+                continue;
+            }
+
             if (attempt >= _options.MaxAttempts)
             {
                 throw failure;
@@ -172,6 +301,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
                 throw failure;
             }
 
+            attempt++;
             _counters.Retry();
             await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken);
         }
@@ -255,4 +385,32 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     }
 
     private sealed record Prefetched(string Scope, int ScopeVersion, string? Cursor, PullResponse Page);
+
+    /// <summary>A page asked for before the caller asked: served only to a pull with exactly its cursor.</summary>
+    private sealed class ReadAhead(string scope, int scopeVersion, string cursor, CancellationToken cancellationToken)
+    {
+        public string Scope { get; } = scope;
+
+        public int ScopeVersion { get; } = scopeVersion;
+
+        public string Cursor { get; } = cursor;
+
+        public CancellationTokenSource Cancellation { get; } = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        public Task<PullResponse> Page { get; set; } = Task.FromResult<PullResponse>(null!);
+
+        private volatile bool _claimed;
+        private volatile string? _next;
+
+        public bool Claimed { get => _claimed; set => _claimed = value; }
+
+        public string? Next { get => _next; set => _next = value; }
+
+        /// <summary>Nobody will take this page: stop it, and keep its failure from going unobserved.</summary>
+        public void Abandon()
+        {
+            Cancellation.Cancel();
+            _ = Page.ContinueWith(t => { _ = t.Exception; Cancellation.Dispose(); }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
 }

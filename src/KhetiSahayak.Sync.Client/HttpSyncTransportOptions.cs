@@ -16,8 +16,19 @@ public sealed class HttpSyncTransportOptions
     /// </summary>
     public Func<CancellationToken, Task<string?>>? CurrentCursor { get; init; }
 
-    /// <summary>Attempts per call, the first included; transient failures are retried until this many were made.</summary>
+    /// <summary>
+    /// Attempts per call, the first included; transient failures are retried until this many were made. A 429 or 503
+    /// that carries Retry-After (the server is busy, not broken) does not count here: see <see cref="MaxBusyWait"/>.
+    /// </summary>
     public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// The busy budget of one call: the total time it may wait on 429 and 503 answers that carry Retry-After. Each such
+    /// answer is retried after its Retry-After plus up to 20% jitter while the waits add up to no more than this;
+    /// they do not use up <see cref="MaxAttempts"/>, so a crowded server at peak does not end a sync that a few more
+    /// seconds would finish, and a flaky link still gets its own retries.
+    /// </summary>
+    public TimeSpan MaxBusyWait { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The first back-off delay; each further retry doubles it, with jitter, up to <see cref="MaxDelay"/>.</summary>
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);

@@ -136,6 +136,14 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
         return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>
+    /// Npgsql 10.0.0 with auto-prepare: a statement that fails while it is being prepared (a value refused at bind,
+    /// e.g. a NUL in text) is left marked prepared without its row description, and its next use on this connection
+    /// throws "unexpected backend message DataRow" (reproduced with plain Npgsql). Dropping the connection's prepared
+    /// statements after such a failure avoids it; failures are rare, so re-preparing costs nothing that matters.
+    /// </summary>
+    protected override void AfterFailedStatement(DbConnection connection) => ((NpgsqlConnection)connection).UnprepareAll();
+
     public override async Task<IServerWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
     {
         var conn = await _dataSource.OpenConnectionAsync(cancellationToken);

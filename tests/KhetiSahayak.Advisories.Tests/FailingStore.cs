@@ -43,7 +43,7 @@ internal sealed class FailingStore(IServerStore inner, Func<TableDefinition, IRe
         public Task UpsertAsync(TableDefinition table, IReadOnlyList<object?> values, CancellationToken cancellationToken) =>
             failOn(table, values) ? throw new InvalidOperationException("injected write failure") : inner.UpsertAsync(table, values, cancellationToken);
 
-        public Task<IReadOnlyList<StoredRow>> ReadRowsForUpdateAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyDictionary<Guid, StoredRow>> ReadRowsForUpdateAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, CancellationToken cancellationToken) =>
             inner.ReadRowsForUpdateAsync(table, keys, cancellationToken);
 
         public Task<long> UpsertManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>

@@ -60,6 +60,75 @@ public sealed class HttpSyncTransportTests
     }
 
     [Test]
+    public async Task PullAsync_Busy429sWithRetryAfter_DoNotUseUpMaxAttempts()
+    {
+        // Six busy answers, then a page: far more than MaxAttempts = 2 allows for failures.
+        await using var server = await StubSyncServer.StartAsync((c, n) =>
+        {
+            if (n <= 6)
+            {
+                c.Response.Headers.RetryAfter = "0";
+                return StubSyncServer.JsonAsync(c, """{"status":429,"code":"overloaded"}""", 429);
+            }
+
+            return StubSyncServer.JsonAsync(c, EmptyPage);
+        });
+        using var transport = Transport(server, maxAttempts: 2);
+
+        var page = await transport.PullAsync("farmer", 1, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Cursor, Is.EqualTo("c1"));
+            Assert.That(transport.Stats.Requests, Is.EqualTo(7));
+            Assert.That(transport.Stats.BusyRetries, Is.EqualTo(6));
+            Assert.That(transport.Stats.Retries, Is.EqualTo(6));
+        });
+    }
+
+    [Test]
+    public async Task PullAsync_500sBetweenBusyAnswers_OnlyTheFailuresCountAgainstMaxAttempts()
+    {
+        // 429, 500, 429, 500: with MaxAttempts = 2 the second 500 is the last failure allowed.
+        await using var server = await StubSyncServer.StartAsync((c, n) =>
+        {
+            if (n % 2 == 1)
+            {
+                c.Response.Headers.RetryAfter = "0";
+                return StubSyncServer.JsonAsync(c, """{"status":429,"code":"overloaded"}""", 429);
+            }
+
+            return StubSyncServer.JsonAsync(c, "oops", 500);
+        });
+        using var transport = Transport(server, maxAttempts: 2);
+
+        var error = Assert.ThrowsAsync<HttpRequestException>(() => transport.PullAsync("farmer", 1, null, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.InternalServerError));
+            Assert.That(transport.Stats.Requests, Is.EqualTo(4));
+            Assert.That(transport.Stats.BusyRetries, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task PullAsync_429WithoutRetryAfter_CountsAsAnOrdinaryFailure()
+    {
+        await using var server = await StubSyncServer.StartAsync((c, _) => StubSyncServer.JsonAsync(c, """{"status":429,"code":"overloaded"}""", 429));
+        using var transport = Transport(server, maxAttempts: 3);
+
+        var error = Assert.ThrowsAsync<HttpRequestException>(() => transport.PullAsync("farmer", 1, null, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.TooManyRequests));
+            Assert.That(transport.Stats.Requests, Is.EqualTo(3));
+            Assert.That(transport.Stats.BusyRetries, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task PullAsync_RetryAfterLongerThanMaxDelay_GivesUpAtOnce()
     {
         await using var server = await StubSyncServer.StartAsync((c, _) =>

@@ -217,12 +217,12 @@ public abstract class BulkWriteConformanceTests
         await H.ServerWriteAsync(s => s.DeleteManyAsync(H.Catalog[Translation], gone, H.Time.GetUtcNow(), CancellationToken.None));
         var deleted = await H.SyncAsync(device, principal);
         var stored = await H.Store.ReadRowsInAsync(H.Catalog[Translation], "translation_id", rows.Select(r => (Guid)r[0]!).ToArray(), CancellationToken.None);
-        IReadOnlyList<StoredRow> locked = [];
+        IReadOnlyDictionary<Guid, StoredRow> locked = new Dictionary<Guid, StoredRow>();
         await H.ServerWriteAsync(async s => locked = await s.ReadRowsForUpdateAsync(H.Catalog[Translation], gone, CancellationToken.None));
 
         Assert.That(deleted.RowsDeleted, Is.EqualTo(2));
         Assert.That(stored.Select(r => r.Values[0]), Is.EquivalentTo(rows.Skip(2).Select(r => r[0])), "ReadRowsInAsync reads live rows only");
-        Assert.That(locked.Select(r => (r.Values[0], r.Deleted)), Is.EquivalentTo(gone.Select(g => ((object?)g, true))), "the locked read sees tombstones");
+        Assert.That(locked.Values.Select(r => (r.Values[0], r.Deleted)), Is.EquivalentTo(gone.Select(g => ((object?)g, true))), "the locked read sees tombstones");
 
         // Unchanged values, but a tombstone: the bulk write brings it back and only it.
         var revived = await BulkAsync(rows);

@@ -175,7 +175,7 @@ public sealed class AdvisoryImporter
         {
             await using var session = await _store.BeginWriteAsync(cancellationToken);
             var locked = await session.ReadRowsForUpdateAsync(_tables.Advisory, writers.Select(p => p.Doc.AdvisoryId).ToArray(), cancellationToken);
-            var live = locked.Where(r => !r.Deleted).ToDictionary(r => (Guid)r.Values[_tables.Advisory.KeyOrdinal]!);
+            var live = locked.Where(r => !r.Value.Deleted).ToDictionary(r => r.Key, r => r.Value);
 
             // Someone wrote these since we looked: plan them again from what is stored now.
             var moved = writers.Where(p => live.GetValueOrDefault(p.Doc.AdvisoryId)?.Version != p.Stored?.Version).ToList();

@@ -48,12 +48,16 @@ public sealed class DeviceSynchronizer(DeviceStore store, ISyncTransport transpo
             await store.BeginReplacementAsync(cancellationToken);
         }
 
+        // The next page is requested as soon as this one's cursor is known and arrives while this one is applied:
+        // server and device work overlap instead of taking turns. Only the committed cursor counts, so an
+        // interruption anywhere still resumes after the last page applied, and a prefetched page is just dropped.
+        var next = transport.PullAsync(scope.Name, scope.Version, cursor, cancellationToken);
         while (true)
         {
             PullResponse page;
             try
             {
-                page = await transport.PullAsync(scope.Name, scope.Version, cursor, cancellationToken);
+                page = await next;
             }
             catch (SyncProtocolException ex) when (ex.Code is SyncErrorCodes.CursorExpired or SyncErrorCodes.CursorMismatch or SyncErrorCodes.CursorInvalid
                 && cursor is not null && !replacement)
@@ -61,21 +65,54 @@ public sealed class DeviceSynchronizer(DeviceStore store, ISyncTransport transpo
                 await store.BeginReplacementAsync(cancellationToken);
                 replacement = true;
                 cursor = null;
+                next = transport.PullAsync(scope.Name, scope.Version, cursor, cancellationToken);
                 continue;
             }
 
-            var (u, d) = await store.ApplyPullPageAsync(page, cancellationToken);
+            var following = page.HasMore ? transport.PullAsync(scope.Name, scope.Version, page.Cursor, cancellationToken) : null;
+            int u, d;
+            try
+            {
+                (u, d) = await store.ApplyPullPageAsync(page, cancellationToken);
+            }
+            catch
+            {
+                await ObserveAsync(following);
+                throw;
+            }
+
             upserts += u;
             deletes += d;
             pages++;
             cursor = page.Cursor;
             progress?.Report(new SyncProgress(pushed, pages, upserts + deletes));
-            if (!page.HasMore)
+            if (following is null)
             {
                 break;
             }
+
+            next = following;
         }
 
         return new SyncReport(pushed, applied, conflicts, rejected, pages, upserts, deletes, replacement);
+    }
+
+    /// <summary>Waits out a prefetch whose page will not be applied, so its failure is neither lost nor unobserved.</summary>
+    private static async Task ObserveAsync(Task<PullResponse>? prefetch)
+    {
+        if (prefetch is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await prefetch;
+        }
+#pragma warning disable CA1031 // The apply's own exception is the one to report; the prefetched page is discarded either way.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 }

@@ -48,6 +48,7 @@ public sealed class SyncEngine(
         var results = new List<MutationResult>(mutations.Count);
         await using var session = await store.BeginWriteAsync(cancellationToken);
         var context = new PushContext(principal, scope, parameters, session);
+        await PrefetchAsync(context, mutations, cancellationToken);
         foreach (var mutation in mutations)
         {
             results.Add(await ApplyOneAsync(context, mutation, cancellationToken));
@@ -57,11 +58,79 @@ public sealed class SyncEngine(
         return new PushResponse(results);
     }
 
-    private sealed record PushContext(SyncPrincipal Principal, ScopeDefinition Scope, ScopeParameters Parameters, IServerWriteSession Session);
+    /// <summary>
+    /// What a push decides from, read up front in one statement each: the stored outcomes of its mutation ids and, per
+    /// table, the rows it names, locked until commit. Reading them one by one cost two round trips per mutation.
+    /// </summary>
+    private static async Task PrefetchAsync(PushContext ctx, IReadOnlyList<Mutation> mutations, CancellationToken cancellationToken)
+    {
+        foreach (var (id, stored) in await ctx.Session.FindMutationsAsync(mutations.Select(m => m.Id).Distinct().ToList(), cancellationToken))
+        {
+            ctx.Stored[id] = stored;
+        }
+
+        var keys = new Dictionary<string, (TableDefinition Table, HashSet<Guid> Keys)>(StringComparer.Ordinal);
+        void Want(string? tableName, string? key)
+        {
+            if (tableName is not null && ctx.Scope.TryGetTable(tableName, out var st) && st.Direction != SyncDirection.DownloadOnly && Guid.TryParse(key, out var k))
+            {
+                if (!keys.TryGetValue(tableName, out var entry))
+                {
+                    entry = (st.Table, []);
+                    keys[tableName] = entry;
+                }
+
+                entry.Keys.Add(k);
+            }
+        }
+
+        foreach (var m in mutations)
+        {
+            if (ctx.Stored.TryGetValue(m.Id, out var stored))
+            {
+                Want(stored.Table, stored.RowKey);
+            }
+            else
+            {
+                Want(m.Table, m.Key);
+            }
+        }
+
+        foreach (var (table, wanted) in keys.Values)
+        {
+            var rows = await ctx.Session.ReadRowsForUpdateAsync(table, wanted, cancellationToken);
+            foreach (var key in wanted)
+            {
+                ctx.Rows[(table.Name, key)] = rows.GetValueOrDefault(key);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One push's state besides the session: stored outcomes by mutation id (read up front, then added as this push saves
+    /// them) and the rows it has read or written, which it holds locked, so the copies stay true until commit.
+    /// </summary>
+    private sealed record PushContext(SyncPrincipal Principal, ScopeDefinition Scope, ScopeParameters Parameters, IServerWriteSession Session)
+    {
+        public Dictionary<Guid, StoredMutation> Stored { get; } = [];
+
+        public Dictionary<(string Table, Guid Key), StoredRow?> Rows { get; } = [];
+    }
+
+    private static async Task<StoredRow?> ReadRowAsync(PushContext ctx, TableDefinition table, Guid key, CancellationToken cancellationToken)
+    {
+        if (!ctx.Rows.TryGetValue((table.Name, key), out var row))
+        {
+            row = await ctx.Session.ReadRowForUpdateAsync(table, key, cancellationToken);
+            ctx.Rows[(table.Name, key)] = row;
+        }
+
+        return row;
+    }
 
     private async Task<MutationResult> ApplyOneAsync(PushContext ctx, Mutation m, CancellationToken cancellationToken)
     {
-        var stored = await ctx.Session.FindMutationAsync(m.Id, cancellationToken);
+        var stored = ctx.Stored.GetValueOrDefault(m.Id);
         if (stored is not null)
         {
             if (stored.DeviceId != ctx.Principal.DeviceId)
@@ -109,7 +178,9 @@ public sealed class SyncEngine(
             }, cancellationToken);
         }
 
-        await ctx.Session.SaveMutationAsync(new StoredMutation(m.Id, ctx.Principal.DeviceId, m.Table ?? string.Empty, m.Key ?? string.Empty, outcome.Status, outcome.Code, outcome.Message, now), cancellationToken);
+        var saved = new StoredMutation(m.Id, ctx.Principal.DeviceId, m.Table ?? string.Empty, m.Key ?? string.Empty, outcome.Status, outcome.Code, outcome.Message, now);
+        await ctx.Session.SaveMutationAsync(saved, cancellationToken);
+        ctx.Stored[m.Id] = saved;
 
         RowState? row = null;
         if (st is not null && Guid.TryParse(m.Key, out var key))
@@ -124,7 +195,7 @@ public sealed class SyncEngine(
 
     private static async Task<RowState> CurrentStateAsync(PushContext ctx, TableDefinition table, Guid key, bool includeValues, CancellationToken cancellationToken)
     {
-        var current = await ctx.Session.ReadRowForUpdateAsync(table, key, cancellationToken);
+        var current = await ReadRowAsync(ctx, table, key, cancellationToken);
         if (current is null || current.Deleted || !ctx.Scope.TryGetTable(table.Name, out var st)
             || !FilterEvaluator.Matches(st.Filter, table, current.Values, ctx.Parameters))
         {
@@ -215,7 +286,7 @@ public sealed class SyncEngine(
             }
         }
 
-        var current = await ctx.Session.ReadRowForUpdateAsync(table, key, cancellationToken);
+        var current = await ReadRowAsync(ctx, table, key, cancellationToken);
         string? ServerJson() => current is null ? null : ValueCodec.ToJsonObject(table, table.Columns.Select((c, i) => KeyValuePair.Create(c.Name, current.Values[i])));
         string? BaseJson() => m.Base is null ? null : JsonSerializer.Serialize(m.Base);
 
@@ -233,7 +304,15 @@ public sealed class SyncEngine(
         switch (m.Operation)
         {
             case MutationOperation.Insert when current is null:
-                await ctx.Session.UpsertAsync(table, newValues!, cancellationToken);
+                if (await ctx.Session.InsertNewAndReadAsync(table, key, newValues!, cancellationToken) is not { } inserted)
+                {
+                    // Read before this push locked anything, the key was free; another writer took it since. Decide
+                    // again from the row as it is now, exactly as if it had been there when first read.
+                    ctx.Rows.Remove((table.Name, key));
+                    return await DecideAndWriteAsync(ctx, m, cancellationToken);
+                }
+
+                ctx.Rows[(table.Name, key)] = inserted;
                 return Outcome.Applied;
 
             case MutationOperation.Insert when st.Direction == SyncDirection.UploadOnly:
@@ -248,7 +327,7 @@ public sealed class SyncEngine(
                     var kind = m.Operation == MutationOperation.Insert ? ConflictKinds.InsertInsert : ConflictKinds.UpdateDelete;
                     if (st.Policy == ConflictPolicy.ClientWins)
                     {
-                        await ctx.Session.UpsertAsync(table, newValues!, cancellationToken);
+                        ctx.Rows[(table.Name, key)] = await ctx.Session.UpsertAndReadAsync(table, key, newValues!, cancellationToken);
                         return Conflict(kind, "The row had been deleted on the server; the device's edit brought it back.", ConflictKinds.ResolutionClientApplied, ConflictKinds.StatusResolved);
                     }
 
@@ -262,7 +341,7 @@ public sealed class SyncEngine(
             case MutationOperation.Delete:
                 if (m.BaseVersion == current.Version || st.Policy == ConflictPolicy.ClientWins)
                 {
-                    await ctx.Session.DeleteAsync(table, key, time.GetUtcNow(), cancellationToken);
+                    ctx.Rows[(table.Name, key)] = await ctx.Session.DeleteAndReadAsync(table, key, time.GetUtcNow(), cancellationToken);
                     return m.BaseVersion == current.Version
                         ? Outcome.Applied
                         : Conflict(ConflictKinds.DeleteUpdate, "The row changed on the server after the device's base version; the device's delete was applied.", ConflictKinds.ResolutionClientApplied, ConflictKinds.StatusResolved);
@@ -326,7 +405,7 @@ public sealed class SyncEngine(
                 return Outcome.Reject(SyncErrorCodes.Forbidden, "The merged row would be outside your data.", deviceValues: rawDevice, serverValues: ServerJson());
             }
 
-            await ctx.Session.UpdateAsync(table, key, apply, merged, cancellationToken);
+            ctx.Rows[(table.Name, key)] = await ctx.Session.UpdateAndReadAsync(table, key, apply, merged, cancellationToken);
         }
 
         if (noConflict)

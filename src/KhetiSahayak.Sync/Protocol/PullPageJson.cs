@@ -6,7 +6,8 @@ namespace KhetiSahayak.Sync.Protocol;
 
 /// <summary>
 /// Writes a pull page in the wire form of PROTOCOL.md: <c>changes</c> with column names once per table and each row as
-/// a positional array <c>[version, v1, v2, ...]</c>, then <c>cursor</c> and <c>hasMore</c>.
+/// a positional array <c>[version, v1, v2, ...]</c>. <c>cursor</c> and <c>hasMore</c> come first: the engine knows them
+/// before a byte is written, and a client that reads them first can ask for the next page while it applies this one.
 /// </summary>
 public static class PullPageJson
 {
@@ -20,6 +21,8 @@ public static class PullPageJson
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(page);
         var written = 0;
+        writer.WriteString("cursor", page.Cursor);
+        writer.WriteBoolean("hasMore", page.HasMore);
         writer.WriteStartArray("changes");
         foreach (var changes in page.Changes)
         {
@@ -60,7 +63,5 @@ public static class PullPageJson
         }
 
         writer.WriteEndArray();
-        writer.WriteString("cursor", page.Cursor);
-        writer.WriteBoolean("hasMore", page.HasMore);
     }
 }

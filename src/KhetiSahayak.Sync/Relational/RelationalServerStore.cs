@@ -85,6 +85,14 @@ public abstract class RelationalServerStore : IServerStore
 
     protected static string Q(string identifier) => "\"" + identifier + "\"";
 
+    /// <summary>
+    /// Called after a statement failed inside a write session and its savepoint was rolled back: a driver that caches
+    /// prepared statements per connection drops what the failure may have left half-prepared.
+    /// </summary>
+    protected internal virtual void AfterFailedStatement(DbConnection connection)
+    {
+    }
+
     /// <summary>The catalog last provisioned (or registered) on this store instance.</summary>
     protected TableCatalog? Catalog { get; private set; }
 
@@ -571,4 +579,9 @@ public abstract class RelationalServerStore : IServerStore
         return new StoredMutation(id, (Guid)FromDb(ColumnType.Uuid, r, 0)!, r.GetString(1), r.GetString(2), Enum.Parse<MutationStatus>(r.GetString(3)),
             r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), (DateTimeOffset)FromDb(ColumnType.Timestamp, r, 6)!);
     }
+
+    /// <summary>A ks_mutations row read as <c>mutation_id, device_id, table_name, row_key, status, code, message, created_at</c>.</summary>
+    internal StoredMutation ReadMutation(DbDataReader r) =>
+        new((Guid)FromDb(ColumnType.Uuid, r, 0)!, (Guid)FromDb(ColumnType.Uuid, r, 1)!, r.GetString(2), r.GetString(3), Enum.Parse<MutationStatus>(r.GetString(4)),
+            r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), (DateTimeOffset)FromDb(ColumnType.Timestamp, r, 7)!);
 }

@@ -8,6 +8,38 @@ public interface IServerWriteSession : IAsyncDisposable
 {
     Task<StoredMutation?> FindMutationAsync(Guid mutationId, CancellationToken cancellationToken);
 
+    /// <summary>The stored outcomes of those of <paramref name="mutationIds"/> seen before, in one read where the store can.</summary>
+    async Task<IReadOnlyDictionary<Guid, StoredMutation>> FindMutationsAsync(IReadOnlyCollection<Guid> mutationIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mutationIds);
+        var found = new Dictionary<Guid, StoredMutation>();
+        foreach (var id in mutationIds)
+        {
+            if (await FindMutationAsync(id, cancellationToken) is { } stored)
+            {
+                found[id] = stored;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Reads several rows (or tombstones) of one table and locks them until commit; absent keys are left out.</summary>
+    async Task<IReadOnlyDictionary<Guid, StoredRow>> ReadRowsForUpdateAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new Dictionary<Guid, StoredRow>();
+        foreach (var key in keys)
+        {
+            if (await ReadRowForUpdateAsync(table, key, cancellationToken) is { } row)
+            {
+                found[key] = row;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Reads a row (or its tombstone) and locks it until commit.</summary>
     Task<StoredRow?> ReadRowForUpdateAsync(TableDefinition table, Guid key, CancellationToken cancellationToken);
 
@@ -18,25 +50,6 @@ public interface IServerWriteSession : IAsyncDisposable
 
     /// <summary>Turns a row into a tombstone stamped with the server time.</summary>
     Task DeleteAsync(TableDefinition table, Guid key, DateTimeOffset deletedAt, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Reads many rows (or their tombstones) by key and locks them until commit, in one statement where the store can.
-    /// The default reads them one by one.
-    /// </summary>
-    async Task<IReadOnlyList<StoredRow>> ReadRowsForUpdateAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        var rows = new List<StoredRow>(keys.Count);
-        foreach (var key in keys)
-        {
-            if (await ReadRowForUpdateAsync(table, key, cancellationToken) is { } row)
-            {
-                rows.Add(row);
-            }
-        }
-
-        return rows;
-    }
 
     /// <summary>
     /// The bulk write: inserts many rows of one table, or updates (or brings back) the stored ones, through the
@@ -74,6 +87,39 @@ public interface IServerWriteSession : IAsyncDisposable
         {
             await DeleteAsync(table, key, deletedAt, cancellationToken);
         }
+    }
+
+    /// <summary>Inserts a row that does not exist (not even as a tombstone) and returns it as stored; null, writing nothing, when the key exists.</summary>
+    async Task<StoredRow?> InsertNewAndReadAsync(TableDefinition table, Guid key, IReadOnlyList<object?> values, CancellationToken cancellationToken)
+    {
+        if (await ReadRowForUpdateAsync(table, key, cancellationToken) is not null)
+        {
+            return null;
+        }
+
+        await UpsertAsync(table, values, cancellationToken);
+        return await ReadRowForUpdateAsync(table, key, cancellationToken);
+    }
+
+    /// <summary><see cref="UpsertAsync"/>, answering the row as stored (with its new version).</summary>
+    async Task<StoredRow?> UpsertAndReadAsync(TableDefinition table, Guid key, IReadOnlyList<object?> values, CancellationToken cancellationToken)
+    {
+        await UpsertAsync(table, values, cancellationToken);
+        return await ReadRowForUpdateAsync(table, key, cancellationToken);
+    }
+
+    /// <summary><see cref="UpdateAsync"/>, answering the row as stored (with its new version).</summary>
+    async Task<StoredRow?> UpdateAndReadAsync(TableDefinition table, Guid key, IReadOnlyList<int> ordinals, IReadOnlyList<object?> values, CancellationToken cancellationToken)
+    {
+        await UpdateAsync(table, key, ordinals, values, cancellationToken);
+        return await ReadRowForUpdateAsync(table, key, cancellationToken);
+    }
+
+    /// <summary><see cref="DeleteAsync"/>, answering the tombstone as stored (with its new version).</summary>
+    async Task<StoredRow?> DeleteAndReadAsync(TableDefinition table, Guid key, DateTimeOffset deletedAt, CancellationToken cancellationToken)
+    {
+        await DeleteAsync(table, key, deletedAt, cancellationToken);
+        return await ReadRowForUpdateAsync(table, key, cancellationToken);
     }
 
     Task SaveMutationAsync(StoredMutation mutation, CancellationToken cancellationToken);

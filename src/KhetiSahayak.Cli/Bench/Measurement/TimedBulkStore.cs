@@ -68,7 +68,7 @@ internal sealed class TimedBulkStore(IServerStore inner) : IServerStore
         public Task<StoredRow?> ReadRowForUpdateAsync(TableDefinition table, Guid key, CancellationToken cancellationToken) =>
             timer.TimeAsync("locked_read_one", () => inner.ReadRowForUpdateAsync(table, key, cancellationToken));
 
-        public Task<IReadOnlyList<StoredRow>> ReadRowsForUpdateAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyDictionary<Guid, StoredRow>> ReadRowsForUpdateAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, CancellationToken cancellationToken) =>
             timer.TimeAsync("locked_read." + table.Name, () => inner.ReadRowsForUpdateAsync(table, keys, cancellationToken));
 
         public Task UpsertAsync(TableDefinition table, IReadOnlyList<object?> values, CancellationToken cancellationToken) =>

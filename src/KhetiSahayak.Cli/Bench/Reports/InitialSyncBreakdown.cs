@@ -1,9 +1,11 @@
 namespace KhetiSahayak.Cli.Bench.Reports;
 
 /// <summary>
-/// Where an initial sync's time and bytes go. The measured sync splits into time inside the transport (waiting for
-/// the server, decompression, JSON decoding) and the device's own work (the rest: SQLite writes and cursor commits).
-/// Separate passes over the same pages then time: the server engine alone (no HTTP), of it the store's reads; the
+/// Where an initial sync's time and bytes go. The device asks for the next page while it applies the current one, so
+/// of the measured sync, <see cref="TransportSeconds"/> is the time a request was in flight (waiting for the server,
+/// decompression, JSON decoding) and <see cref="DeviceNotOverlappedSeconds"/> the rest: device work that no request
+/// hid. Separate passes over the same pages then time: the device applying them to a fresh replica alone (SQLite
+/// writes and cursor commits, <see cref="DeviceApplySeconds"/>); the server engine alone (no HTTP), of it the store's reads; the
 /// page JSON writing and brotli compression the server does, replayed here; the HTTP fetch alone (everything the
 /// server does plus loopback transfer); and the client's decompression, JSON parse and value decoding.
 /// Bytes: bare values as one brotli stream and per page, the server's page JSON compressed in one go, what the server
@@ -13,6 +15,7 @@ namespace KhetiSahayak.Cli.Bench.Reports;
 /// </summary>
 internal sealed record InitialSyncBreakdown(
     double TransportSeconds,
+    double DeviceNotOverlappedSeconds,
     double DeviceApplySeconds,
     double EngineOnlySeconds,
     double StoreReadSeconds,

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text;
+using KhetiSahayak.Sync.Client;
 using KhetiSahayak.Sync.Stores;
 using KhetiSahayak.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +89,81 @@ public sealed class SyncLimitsTests
             Assert.That(second.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(3)));
             Assert.That(firstResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the request holding the permit completes");
         });
+    }
+
+    [Test]
+    public async Task Transport_ServerAtAdmissionLimit_WaitsOutRetryAfterOnItsOwnBudget()
+    {
+        var gate = new GatedStore.Gate();
+        await using var host = await ServerHost.StartAsync(
+            StoreKind.Sqlite,
+            new Dictionary<string, string?> { ["Sync:MaxConcurrentSyncs"] = "1", ["Sync:RetryAfterSeconds"] = "1" },
+            services => services.Decorate(inner => new GatedStore(inner, gate)));
+        var farmer = await host.NewFarmerAsync();
+        using var transport = BusyTransport(host, farmer, maxBusyWait: TimeSpan.FromSeconds(30));
+
+        gate.Close();
+        var holder = host.PostAsync("sync/v1/farmer/pull", """{"protocol":1,"scopeVersion":1}""", host.Token(farmer));
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var pull = transport.PullAsync("farmer", 1, null, CancellationToken.None);
+        while (transport.Stats.BusyRetries < 2 && !pull.IsCompleted)
+        {
+            await Task.Delay(50);
+        }
+
+        gate.Open();
+        var page = await pull;
+        using var held = await holder;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Cursor, Is.Not.Empty, "the pull got through once the permit was free");
+            Assert.That(transport.Stats.BusyRetries, Is.GreaterThanOrEqualTo(2), "each 429 was retried although MaxAttempts is 1");
+            Assert.That(transport.Stats.Requests, Is.EqualTo(transport.Stats.BusyRetries + 1));
+            Assert.That(held.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    public async Task Transport_ServerBusyLongerThanMaxBusyWait_GivesUpWithThe429()
+    {
+        var gate = new GatedStore.Gate();
+        await using var host = await ServerHost.StartAsync(
+            StoreKind.Sqlite,
+            new Dictionary<string, string?> { ["Sync:MaxConcurrentSyncs"] = "1", ["Sync:RetryAfterSeconds"] = "1" },
+            services => services.Decorate(inner => new GatedStore(inner, gate)));
+        var farmer = await host.NewFarmerAsync();
+
+        // Retry-After 1 s plus up to 20% jitter: the first wait fits 1.5 s, a second one would not.
+        using var transport = BusyTransport(host, farmer, maxBusyWait: TimeSpan.FromSeconds(1.5));
+        gate.Close();
+        var holder = host.PostAsync("sync/v1/farmer/pull", """{"protocol":1,"scopeVersion":1}""", host.Token(farmer));
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var error = Assert.ThrowsAsync<HttpRequestException>(() => transport.PullAsync("farmer", 1, null, CancellationToken.None));
+        gate.Open();
+        using var held = await holder;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(transport.Stats.Requests, Is.EqualTo(2));
+            Assert.That(transport.Stats.BusyRetries, Is.EqualTo(1));
+        });
+    }
+
+    private static HttpSyncTransport BusyTransport(ServerHost host, KhetiSahayak.Sync.Engine.SyncPrincipal principal, TimeSpan maxBusyWait)
+    {
+        var token = host.Token(principal);
+        return new HttpSyncTransport(
+            new HttpSyncTransportOptions
+            {
+                BaseAddress = host.BaseAddress,
+                AccessToken = _ => ValueTask.FromResult(token),
+                MaxAttempts = 1,
+                MaxBusyWait = maxBusyWait,
+            },
+            host.Harness.Scopes.Scopes);
     }
 
     [Test]
