@@ -182,6 +182,15 @@ internal sealed class JsonAdvisoryReader(Stream stream) : IAdvisorySourceReader
 
             if (!scan.InArray)
             {
+                // A bare null reads as no advisories, as the serializer-based reader this replaced read it.
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    scan.AfterArray = true;
+                    scan.State = reader.CurrentState;
+                    consumed = (int)reader.BytesConsumed;
+                    continue;
+                }
+
                 if (reader.TokenType != JsonTokenType.StartArray)
                 {
                     throw new JsonException("the input is not a JSON array of advisories");

@@ -79,6 +79,28 @@ public sealed class JsonAdvisoryReaderTests
         }
     }
 
+    [TestCase("null", 0, false)]
+    [TestCase(" [ ] ", 0, false)]
+    [TestCase("5", 0, true)]
+    [TestCase("[] []", 0, true)]
+    [TestCase("[{}] x", 1, true)]
+    public async Task ReadAsync_RootNotOneArray_NullIsEmptyAnythingElseMalformed(string text, int records, bool aborted)
+    {
+        var reader = new JsonAdvisoryReader(new MemoryStream(Encoding.UTF8.GetBytes(text)));
+        var count = 0;
+        await foreach (var _ in reader.ReadAsync(CancellationToken.None))
+        {
+            count++;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(count, Is.EqualTo(records));
+            Assert.That(reader.Aborted, Is.EqualTo(aborted));
+            Assert.That(reader.FileIssues.Select(i => i.Code), Is.EqualTo(aborted ? new[] { AdvisoryImportReasons.MalformedInput } : Array.Empty<string>()));
+        });
+    }
+
     private static string Advisory(string id, string body) =>
         JsonSerializer.Serialize(new Dictionary<string, object>
         {
