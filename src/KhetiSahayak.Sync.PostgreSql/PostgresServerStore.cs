@@ -50,6 +50,11 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
         await ExecAsync(conn, tx, """
             CREATE TABLE IF NOT EXISTS ks_state (id int PRIMARY KEY CHECK (id = 1), purged_through xid8 NOT NULL);
             INSERT INTO ks_state (id, purged_through) VALUES (1, '0') ON CONFLICT (id) DO NOTHING;
+            -- Every row written is stamped with its transaction's id. Inserts take it from the column default, so
+            -- a COPY or INSERT that leaves _version out never calls plpgsql; the trigger's WHEN only lets rows through
+            -- whose stamp is not this transaction's (an UPDATE keeping the old one, an explicit other value), and
+            -- those it stamps. Re-provisioning an older database installs both (ALTER ... SET DEFAULT, CREATE OR
+            -- REPLACE TRIGGER).
             CREATE OR REPLACE FUNCTION ks_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 NEW._version := pg_current_xact_id();
@@ -69,7 +74,9 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
 
             await ExecAsync(conn, tx, $"""
                 CREATE INDEX IF NOT EXISTS {Q(table.Name + "__ks_version")} ON {t} (_version, {key});
-                CREATE OR REPLACE TRIGGER ks_stamp BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION ks_stamp();
+                ALTER TABLE {t} ALTER COLUMN _version SET DEFAULT pg_current_xact_id();
+                CREATE OR REPLACE TRIGGER ks_stamp BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW
+                    WHEN (NEW._version IS DISTINCT FROM pg_current_xact_id()) EXECUTE FUNCTION ks_stamp();
                 CREATE OR REPLACE FUNCTION {Q(table.Name + "__ks_soft_delete")}() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     -- A plain DELETE becomes a tombstone so devices learn of it; only the purge job removes rows.

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using KhetiSahayak.Sync.Engine;
 using KhetiSahayak.Sync.Scopes;
@@ -107,7 +110,41 @@ internal sealed class AdvisoryTables
 
     public bool SameTranslation(object?[] a, object?[] b, bool ignoreStatus) => Same(Translation, _translationOwned, a, b, ignoreStatus ? TranslationStatus : -1);
 
-    public static string Json<T>(IReadOnlyList<T> values) => JsonSerializer.Serialize(values);
+    /// <summary>
+    /// The list as JSON, exactly as <see cref="JsonSerializer"/> writes it. Codes (whole numbers; letters, digits,
+    /// <c>_</c> and <c>-</c>) are written directly, which needs no escaping; anything else goes through the serializer.
+    /// </summary>
+    public static string Json(IReadOnlyList<long> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var sb = new StringBuilder(2 + (values.Count * 8)).Append('[');
+        for (var i = 0; i < values.Count; i++)
+        {
+            sb.Append(i == 0 ? string.Empty : ",").Append(values[i].ToString(CultureInfo.InvariantCulture));
+        }
+
+        return sb.Append(']').ToString();
+    }
+
+    /// <inheritdoc cref="Json(IReadOnlyList{long})"/>
+    public static string Json(IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var sb = new StringBuilder(2 + (values.Count * 16)).Append('[');
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i].AsSpan().ContainsAnyExcept(CodeCharacters))
+            {
+                return JsonSerializer.Serialize(values);
+            }
+
+            sb.Append(i == 0 ? "\"" : ",\"").Append(values[i]).Append('"');
+        }
+
+        return sb.Append(']').ToString();
+    }
+
+    private static readonly SearchValues<char> CodeCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
     private static bool Same(TableDefinition table, int[] ordinals, object?[] a, object?[] b, int skip)
     {

@@ -41,7 +41,7 @@ internal static class BulkLoadScenario
             await env.Database.ExecAsync("TRUNCATE \"bench_raw_translation\"", cancellationToken);
             raw = await RawBaselines.PostgresCopyAsync(cs, "bench_raw_translation", table, Rows(), "PostgreSQL: binary COPY into a plain table (primary key, no triggers)", cancellationToken);
             settings.Status?.Report($"raw: COPY {rows:N0} rows into the synced table");
-            rawSynced = await RawBaselines.PostgresCopyAsync(cs, table.Name, table, Rows(), "PostgreSQL: binary COPY into the synced table (version-stamping trigger, indexes)", cancellationToken);
+            rawSynced = await RawBaselines.PostgresCopyAsync(cs, table.Name, table, Rows(), "PostgreSQL: binary COPY into the synced table (version stamp by column default, guard trigger, indexes)", cancellationToken);
             await env.Database.ExecAsync($"TRUNCATE \"{table.Name}\", \"{table.Name}__moves\"", cancellationToken);
         }
         else
@@ -95,7 +95,7 @@ internal static class BulkLoadScenario
             [
                 "Rows are advisory_translation rows (≈400-character bodies, half Devanagari); generated in chunks outside the timed parts.",
                 "The synced tables are emptied before each load into them, so each path starts from empty tables.",
-                "The importer validates every advisory (LGD codes, crops, stages, vocabularies), plans each batch against stored rows (two set reads), locks the advisories it writes (one statement) and writes the batch's advisory rows and translations through the store's bulk path (PostgreSQL: binary COPY into a staging table + one upsert; SQLite: one prepared upsert reused); the next batch is read and validated meanwhile.",
+                "The importer validates every advisory (LGD codes, crops, stages, vocabularies), plans each batch against stored rows (two set reads), locks the advisories it writes (one statement) and writes the batch's advisory rows and translations through the store's bulk path (PostgreSQL: rows with new keys by binary COPY straight into the table, others by COPY into a staging table + one upsert; SQLite: one prepared upsert reused); the next batch is read and validated meanwhile.",
                 "importer_ratio divides importer translations/s by raw translations/s although the importer also writes an advisory row per two translations; importer_same_rows_ratio is like for like: every row the importer wrote, against the raw bulk path loading exactly those rows (read back from the store) into plain tables.",
                 "importer_dry_run is the importer with nothing written: reading, parsing and validating the file and planning against the empty tables. importer_store_seconds adds up the time spent in each kind of store call during the real run.",
                 "Write sessions are IServerStore.BeginWriteAsync + UpsertAsync per row + CommitAsync: one statement and round trip per row.",
