@@ -204,6 +204,5 @@ public sealed class SqliteServerStore : RelationalServerStore
 
     protected override object? ToDb(ColumnType type, object? value) => SqliteValues.ToDb(value);
 
-    protected override object? FromDb(ColumnType type, DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : SqliteValues.FromDb(type, reader.GetValue(ordinal));
+    protected override object? FromDb(ColumnType type, DbDataReader reader, int ordinal) => SqliteValues.Read(type, reader, ordinal);
 }

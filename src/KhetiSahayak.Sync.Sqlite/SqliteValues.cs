@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using KhetiSahayak.Sync.Scopes;
@@ -34,6 +35,36 @@ internal static class SqliteValues
             ColumnType.Timestamp => DateTimeOffset.Parse((string)raw, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
             _ => Convert.ToString(raw, CultureInfo.InvariantCulture),
         };
+    }
+
+    /// <summary>
+    /// Reads a column as the engine's CLR value with the reader's typed getters: the same values as
+    /// <see cref="FromDb"/> over <c>GetValue</c>, without boxing each cell and converting it back. A cell stored with
+    /// another storage class than its column's (a hand-edited file) goes the general way.
+    /// </summary>
+    public static object? Read(ColumnType type, DbDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        var storedType = reader.GetFieldType(ordinal);
+        switch (type)
+        {
+            case ColumnType.Text or ColumnType.Json when storedType == typeof(string):
+                return reader.GetString(ordinal);
+            case ColumnType.Uuid when storedType == typeof(string):
+                return Guid.Parse(reader.GetString(ordinal));
+            case ColumnType.Integer when storedType == typeof(long):
+                return reader.GetInt64(ordinal);
+            case ColumnType.Boolean when storedType == typeof(long):
+                return reader.GetInt64(ordinal) != 0;
+            case ColumnType.Real when storedType == typeof(double):
+                return reader.GetDouble(ordinal);
+            default:
+                return FromDb(type, reader.GetValue(ordinal));
+        }
     }
 
     /// <summary>Reads a value from a JSON object SQLite built with json_object() over stored values.</summary>

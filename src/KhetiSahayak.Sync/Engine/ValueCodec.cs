@@ -84,7 +84,7 @@ public static class ValueCodec
             case ColumnType.Json:
                 if (json.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
                 {
-                    value = JsonSerializer.Serialize(json, Relaxed);
+                    value = CanonicalJson(json);
                     return true;
                 }
 
@@ -92,6 +92,25 @@ public static class ValueCodec
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// A JSON array or object as the canonical text <see cref="JsonSerializer"/> writes with the relaxed encoder. Text
+    /// that is already canonical is taken as it is: printable ASCII without whitespace or escapes re-serializes to the
+    /// same bytes (the usual case: codes and short names written by this codec), so it skips a serializer pass per value.
+    /// </summary>
+    private static string CanonicalJson(JsonElement json)
+    {
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(json);
+        foreach (var b in raw)
+        {
+            if (b is <= (byte)' ' or >= 0x7F or (byte)'\\')
+            {
+                return JsonSerializer.Serialize(json, Relaxed);
+            }
+        }
+
+        return System.Text.Encoding.ASCII.GetString(raw);
     }
 
     /// <summary>Timestamps are kept in UTC with microsecond precision, the finest both stores keep.</summary>

@@ -139,30 +139,36 @@ public abstract class RelationalServerStore : IServerStore
         var isRowQuery = query.Phase is PullPhase.Delta or PullPhase.Entered or PullPhase.Left;
         while (await reader.ReadAsync(cancellationToken))
         {
-            var key = FromDb(ColumnType.Uuid, reader, 0) is Guid g ? g.ToString() : throw new InvalidOperationException("row without key");
             var version = reader.GetInt64(1);
             if (!isRowQuery || query.Phase == PullPhase.Left)
             {
-                rows.Add(new ChangeRow(key, version, true, null));
+                rows.Add(new ChangeRow(ReadKey(reader), version, true, null));
                 continue;
             }
 
             var deleted = reader.GetBoolean(2);
-            object?[]? values = null;
-            if (!deleted)
+            if (deleted)
             {
-                values = new object?[table.Columns.Count];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = FromDb(table.Columns[i].Type, reader, 3 + i);
-                }
+                rows.Add(new ChangeRow(ReadKey(reader), version, true, null));
+                continue;
             }
 
-            rows.Add(new ChangeRow(key, version, deleted, values));
+            var values = new object?[table.Columns.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = FromDb(table.Columns[i].Type, reader, 3 + i);
+            }
+
+            // The key column is among the values: converted once, not read and parsed a second time.
+            var key = values[table.KeyOrdinal] is Guid g ? g.ToString() : throw new InvalidOperationException("row without key");
+            rows.Add(new ChangeRow(key, version, false, values));
         }
 
         return rows;
     }
+
+    private string ReadKey(DbDataReader reader) =>
+        FromDb(ColumnType.Uuid, reader, 0) is Guid g ? g.ToString() : throw new InvalidOperationException("row without key");
 
     private string? BuildChangeSql(ChangeQuery q, SqlParameterBag bag)
     {

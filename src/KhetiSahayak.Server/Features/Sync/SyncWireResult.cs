@@ -15,7 +15,10 @@ namespace KhetiSahayak.Server.Features.Sync;
 /// </summary>
 internal sealed class SyncWireResult(ScopeDefinition scope, IReadOnlyList<Mutation> pushed, PushResponse? push, PullResponse? page) : IResult
 {
-    private const int FlushThreshold = 32 * 1024;
+    // Bytes between flushes to the network (and so through the compressor). Counted from the writer's committed and
+    // pending bytes: BytesPending alone never reaches this, since the writer hands each 4 KB pipe segment over as it
+    // fills it, so a threshold on it alone held the whole page back until its end.
+    private const int FlushThreshold = 128 * 1024;
 
     // Indic text stays UTF-8 (3 bytes a character) instead of \uXXXX escapes (6); HTML-sensitive characters are
     // still escaped, which a JSON API never needs but costs nothing.
@@ -53,9 +56,20 @@ internal sealed class SyncWireResult(ScopeDefinition scope, IReadOnlyList<Mutati
 
         if (page is not null)
         {
+            var first = true;
             foreach (var _ in PullPageJson.WriteProperties(writer, scope, page))
             {
-                await FlushIfFullAsync(writer, pipe, cancellationToken);
+                if (first)
+                {
+                    // The cursor and hasMore lead the page: send them with the first row, so a client reading ahead
+                    // asks for the next page while this one is still being written (PROTOCOL.md 5.2).
+                    first = false;
+                    await FlushAsync(writer, pipe, cancellationToken);
+                }
+                else
+                {
+                    await FlushIfFullAsync(writer, pipe, cancellationToken);
+                }
             }
         }
 
@@ -107,12 +121,20 @@ internal sealed class SyncWireResult(ScopeDefinition scope, IReadOnlyList<Mutati
         writer.WriteEndObject();
     }
 
-    private static async ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PipeWriter pipe, CancellationToken cancellationToken)
+    private long _flushedThrough;
+
+    private async ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PipeWriter pipe, CancellationToken cancellationToken)
     {
-        if (writer.BytesPending >= FlushThreshold)
+        if (writer.BytesCommitted + writer.BytesPending - _flushedThrough >= FlushThreshold)
         {
-            writer.Flush();
-            await pipe.FlushAsync(cancellationToken);
+            await FlushAsync(writer, pipe, cancellationToken);
         }
+    }
+
+    private async ValueTask FlushAsync(Utf8JsonWriter writer, PipeWriter pipe, CancellationToken cancellationToken)
+    {
+        writer.Flush();
+        _flushedThrough = writer.BytesCommitted;
+        await pipe.FlushAsync(cancellationToken);
     }
 }
