@@ -3,8 +3,6 @@ using System.Data.Common;
 using System.Globalization;
 using KhetiSahayak.Advisories.Import;
 using KhetiSahayak.Advisories.Reference;
-using KhetiSahayak.Sync.PostgreSql;
-using KhetiSahayak.Sync.Sqlite;
 using KhetiSahayak.Sync.Stores;
 using Spectre.Console;
 
@@ -102,19 +100,9 @@ internal static class AdvisoriesCommand
             return Usage(lgdFolder is null ? "cannot find the LGD folder (shared/data/lgd); pass --lgd DIR" : $"{lgdFolder}: no states.csv; --lgd must name the LGD folder");
         }
 
-        IServerStore serverStore;
-        switch (args.Store)
+        if (CliStores.Open(args.Store, args.SqlitePath, args.Postgres, out var usageError) is not { } serverStore)
         {
-            case "sqlite" when args.SqlitePath is not null:
-                serverStore = new SqliteServerStore(args.SqlitePath.FullName);
-                break;
-            case "postgres" when !string.IsNullOrWhiteSpace(args.Postgres):
-                serverStore = new PostgresServerStore(args.Postgres);
-                break;
-            case "sqlite":
-                return Usage("--store sqlite needs --sqlite-path PATH");
-            default:
-                return Usage("--store postgres needs --postgres CONNECTION_STRING");
+            return Usage(usageError!);
         }
 
         try

@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Data.Common;
 using System.Globalization;
 using KhetiSahayak.Advisories.Reference;
-using KhetiSahayak.Sync.PostgreSql;
-using KhetiSahayak.Sync.Sqlite;
 using KhetiSahayak.Sync.Stores;
 using Spectre.Console;
 
@@ -152,19 +150,9 @@ internal static class ReferenceCommand
         Func<IServerStore, KhetiSahayak.Sync.Scopes.ScopeSet, IProgress<ReferenceLoadProgress>, Task<IReadOnlyList<ReferenceTableResult>>> load,
         CancellationToken cancellationToken)
     {
-        IServerStore serverStore;
-        switch (args.Store)
+        if (CliStores.Open(args.Store, args.SqlitePath, args.Postgres, out var usageError) is not { } serverStore)
         {
-            case "sqlite" when args.SqlitePath is not null:
-                serverStore = new SqliteServerStore(args.SqlitePath.FullName);
-                break;
-            case "postgres" when !string.IsNullOrWhiteSpace(args.Postgres):
-                serverStore = new PostgresServerStore(args.Postgres);
-                break;
-            case "sqlite":
-                return Usage("--store sqlite needs --sqlite-path PATH");
-            default:
-                return Usage("--store postgres needs --postgres CONNECTION_STRING");
+            return Usage(usageError!);
         }
 
         try
