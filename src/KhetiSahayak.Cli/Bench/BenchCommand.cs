@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KhetiSahayak.Cli.Bench.Reports;
 using KhetiSahayak.Cli.Bench.Scenarios;
 using KhetiSahayak.Cli.Simulation;
 
@@ -67,23 +68,15 @@ internal static class BenchCommand
         return command;
     }
 
-    private static Command Network()
-    {
-        var common = new BenchOptions();
-        var profile = new Option<string>("--profile")
-        {
-            Description = "The link: gprs (35/15 kbps, 1 s RTT), edge, congested-4g, none",
-            DefaultValueFactory = _ => "gprs",
-        }.AcceptOnlyFromAmong("gprs", "edge", "congested-4g", "none");
-        var advisories = BenchOptions.Positive("--advisories", "Advisories in the farmer's district this season (each in two languages)", 300, minimum: 0);
-        var command = new Command(NetworkScenario.Name, "A farmer's first sync through a shaped link: time until usable and bytes") { profile, advisories };
-        common.AddTo(command);
-        command.SetAction((parse, cancellationToken) => BenchOutput.RunAsync(parse, common,
-            (settings, ct) => NetworkScenario.RunAsync(settings, NetworkProfile.Parse(parse.GetValue(profile)!), parse.GetValue(advisories), ct), cancellationToken));
-        return command;
-    }
+    private static Command Network() =>
+        ShapedLinkCommand(NetworkScenario.Name, "A farmer's first sync through a shaped link: time until usable and bytes", NetworkScenario.RunAsync);
 
-    private static Command FirstInstall()
+    private static Command FirstInstall() =>
+        ShapedLinkCommand(FirstInstallScenario.Name, "A farmer's first install through a shaped link: plain first sync vs district snapshot + sync", FirstInstallScenario.RunAsync);
+
+    /// <summary>A scenario that runs a farmer's season of advisories through a shaped link (--profile, --advisories).</summary>
+    private static Command ShapedLinkCommand<TReport>(string name, string description, Func<BenchSettings, NetworkProfile, int, CancellationToken, Task<TReport>> run)
+        where TReport : BenchReport
     {
         var common = new BenchOptions();
         var profile = new Option<string>("--profile")
@@ -92,10 +85,10 @@ internal static class BenchCommand
             DefaultValueFactory = _ => "gprs",
         }.AcceptOnlyFromAmong("gprs", "edge", "congested-4g", "none");
         var advisories = BenchOptions.Positive("--advisories", "Advisories in the farmer's district this season (each in two languages)", 300, minimum: 0);
-        var command = new Command(FirstInstallScenario.Name, "A farmer's first install through a shaped link: plain first sync vs district snapshot + sync") { profile, advisories };
+        var command = new Command(name, description) { profile, advisories };
         common.AddTo(command);
         command.SetAction((parse, cancellationToken) => BenchOutput.RunAsync(parse, common,
-            (settings, ct) => FirstInstallScenario.RunAsync(settings, NetworkProfile.Parse(parse.GetValue(profile)!), parse.GetValue(advisories), ct), cancellationToken));
+            (settings, ct) => run(settings, NetworkProfile.Parse(parse.GetValue(profile)!), parse.GetValue(advisories), ct), cancellationToken));
         return command;
     }
 
