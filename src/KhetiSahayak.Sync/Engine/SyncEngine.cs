@@ -556,6 +556,7 @@ public sealed class SyncEngine(
             var rows = await store.ReadChangesAsync(new ChangeQuery(st, cursor.Phase, parameters, previous, cursor.From, cursor.To!, cursor.AfterVersion, cursor.AfterKey, limit), cancellationToken);
             TableChanges? tc = changes.Count > 0 && changes[^1].Table == st.Name ? changes[^1] : null;
             var consumed = 0;
+            ChangeRow? last = null;
             foreach (var row in rows)
             {
                 if (tc is null)
@@ -577,12 +578,18 @@ public sealed class SyncEngine(
 
                 rowCount++;
                 consumed++;
-                cursor = cursor with { AfterVersion = row.Version, AfterKey = row.Key };
+                last = row;
                 if (bytes >= options.PageMaxBytes || rowCount >= options.PageMaxRows)
                 {
                     full = true;
                     break;
                 }
+            }
+
+            // The position moves once per read, not once per row (a new cursor record for every row was measurable).
+            if (last is not null)
+            {
+                cursor = cursor with { AfterVersion = last.Version, AfterKey = last.Key };
             }
 
             if (consumed == rows.Count && rows.Count < limit)
