@@ -205,4 +205,7 @@ public sealed class SqliteServerStore : RelationalServerStore
     protected override object? ToDb(ColumnType type, object? value) => SqliteValues.ToDb(value);
 
     protected override object? FromDb(ColumnType type, DbDataReader reader, int ordinal) => SqliteValues.Read(type, reader, ordinal);
+
+    protected override Task<IReadOnlyList<ChangeRow>> ReadChangeRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, TableDefinition table, bool withValues, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ChangeRow>>(SqliteChangeReader.Read((SqliteConnection)connection, sql, parameters, table, withValues, cancellationToken));
 }

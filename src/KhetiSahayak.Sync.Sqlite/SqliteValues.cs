@@ -1,7 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using KhetiSahayak.Sync.Scopes;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace KhetiSahayak.Sync.Sqlite;
 
@@ -64,6 +67,39 @@ internal static class SqliteValues
                 return reader.GetDouble(ordinal);
             default:
                 return FromDb(type, reader.GetValue(ordinal));
+        }
+    }
+
+    /// <summary>
+    /// The same value as <see cref="Read(ColumnType, DbDataReader, int)"/>, read from a statement the caller steps:
+    /// text decodes as <see cref="SqliteDataReader.GetString"/> does (invalid UTF-8 becomes U+FFFD), and a cell stored
+    /// with another storage class than its column's goes through <see cref="FromDb"/> like the reader's GetValue.
+    /// </summary>
+    public static object? Read(ColumnType type, sqlite3_stmt stmt, int ordinal)
+    {
+        var storage = raw.sqlite3_column_type(stmt, ordinal);
+        switch (storage)
+        {
+            case raw.SQLITE_NULL:
+                return null;
+            case raw.SQLITE_TEXT when type is ColumnType.Text or ColumnType.Json:
+                return Encoding.UTF8.GetString(raw.sqlite3_column_blob(stmt, ordinal));
+            case raw.SQLITE_TEXT when type == ColumnType.Uuid:
+                return Guid.Parse(raw.sqlite3_column_blob(stmt, ordinal));
+            case raw.SQLITE_INTEGER when type == ColumnType.Integer:
+                return raw.sqlite3_column_int64(stmt, ordinal);
+            case raw.SQLITE_INTEGER when type == ColumnType.Boolean:
+                return raw.sqlite3_column_int64(stmt, ordinal) != 0;
+            case raw.SQLITE_FLOAT when type == ColumnType.Real:
+                return raw.sqlite3_column_double(stmt, ordinal);
+            case raw.SQLITE_INTEGER:
+                return FromDb(type, raw.sqlite3_column_int64(stmt, ordinal));
+            case raw.SQLITE_FLOAT:
+                return FromDb(type, raw.sqlite3_column_double(stmt, ordinal));
+            case raw.SQLITE_TEXT:
+                return FromDb(type, Encoding.UTF8.GetString(raw.sqlite3_column_blob(stmt, ordinal)));
+            default:
+                return FromDb(type, raw.sqlite3_column_blob(stmt, ordinal).ToArray());
         }
     }
 

@@ -24,9 +24,14 @@ internal sealed class SqlParameterBag
         return Add(name, value);
     }
 
-    public void ApplyTo(DbCommand command)
+    /// <summary>The parameters by name (without the '@'), for a store that binds them itself.</summary>
+    public IReadOnlyDictionary<string, object?> Values => _values;
+
+    public void ApplyTo(DbCommand command) => Apply(command, _values);
+
+    public static void Apply(DbCommand command, IReadOnlyDictionary<string, object?> values)
     {
-        foreach (var (name, value) in _values)
+        foreach (var (name, value) in values)
         {
             var p = command.CreateParameter();
             p.ParameterName = name;
