@@ -17,14 +17,16 @@ namespace KhetiSahayak.Sync.Sqlite.Device;
 public sealed partial class DeviceStore : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly Func<Guid> _newMutationId;
 
     // Pull upserts, prepared once per table and reused by every page: an initial sync applies hundreds of pages.
     private readonly Dictionary<(string Table, bool GuardPending), SqliteCommand> _pullUpserts = [];
 
-    private DeviceStore(SqliteConnection connection, ScopeDefinition scope)
+    private DeviceStore(SqliteConnection connection, ScopeDefinition scope, Func<Guid> newMutationId)
     {
         _connection = connection;
         Scope = scope;
+        _newMutationId = newMutationId;
     }
 
     public ScopeDefinition Scope { get; }
@@ -33,12 +35,20 @@ public sealed partial class DeviceStore : IAsyncDisposable
     public SqliteConnection Connection => _connection;
 
     /// <summary>Opens (creating and provisioning if needed) the device database at <paramref name="path"/>.</summary>
-    public static async Task<DeviceStore> OpenAsync(string path, ScopeDefinition scope, CancellationToken cancellationToken)
+    public static Task<DeviceStore> OpenAsync(string path, ScopeDefinition scope, CancellationToken cancellationToken) =>
+        OpenAsync(path, scope, Guid.CreateVersion7, cancellationToken);
+
+    /// <summary>
+    /// Opens the device database with <paramref name="newMutationId"/> naming new mutations instead of
+    /// <see cref="Guid.CreateVersion7()"/>: a test that replays a seed needs the same ids every run.
+    /// </summary>
+    public static async Task<DeviceStore> OpenAsync(string path, ScopeDefinition scope, Func<Guid> newMutationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(newMutationId);
         var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 60 }.ToString());
         await conn.OpenAsync(cancellationToken);
-        var store = new DeviceStore(conn, scope);
+        var store = new DeviceStore(conn, scope, newMutationId);
         try
         {
             await store.ProvisionAsync(cancellationToken);
@@ -179,7 +189,7 @@ public sealed partial class DeviceStore : IAsyncDisposable
             }
 
             var table = st.Table;
-            var mutationId = e.MutationId is null ? Guid.CreateVersion7() : Guid.Parse(e.MutationId);
+            var mutationId = e.MutationId is null ? _newMutationId() : Guid.Parse(e.MutationId);
             if (e.MutationId is null)
             {
                 await ExecAsync("UPDATE _ks_pending SET mutation_id = @m WHERE tbl = @t AND row_key = @k AND seq = @s", tx, cancellationToken,
