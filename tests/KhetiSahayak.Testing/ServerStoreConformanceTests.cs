@@ -439,6 +439,85 @@ public abstract class ServerStoreConformanceTests
     }
 
     [Test]
+    public async Task Sync_FirstPullLostAfterPushingANewRow_RowDeletedBeforeTheRetriedPullIsDroppedOnDevice()
+    {
+        // Found by the convergence run (SQLite, KHETI_SEED=194799418): a device whose first pull keeps failing pushes
+        // a row it created after the replacement began; the row is deleted on the server before the pull gets
+        // through, the pull (no tombstones, it starts from nothing) does not bring it back, and no later delta
+        // carries its tombstone, which is older than the pull's target.
+        var farmer = await H.SeedFarmerAsync(481, 4436);
+        var principal = FarmerPrincipal(farmer, Guid.CreateVersion7());
+        var device = await H.NewDeviceAsync();
+        var link = new PullLosingTransport(new LocalSyncTransport(H.Engine, principal)) { LosePulls = true };
+        var sync = new Sync.Sqlite.Device.DeviceSynchronizer(device, link);
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        var plot = Guid.CreateVersion7();
+        await DeviceInsertPlotAsync(device, plot, farmer, 1.5);
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        Assert.That(await H.Store.ReadRowsAsync(H.Catalog["farm_plot"], "plot_id", plot, CancellationToken.None), Has.Count.EqualTo(1), "the push got through");
+
+        await H.ServerWriteAsync(s => s.DeleteAsync(H.Catalog["farm_plot"], plot, H.Time.GetUtcNow(), CancellationToken.None));
+        link.LosePulls = false;
+        await sync.SyncAsync(null, CancellationToken.None);
+        await sync.SyncAsync(null, CancellationToken.None);
+
+        Assert.That(await device.ReadAllAsync("farm_plot", CancellationToken.None), Is.EqualTo(await H.ServerViewAsync(principal, H.Farmer, "farm_plot")));
+        Assert.That(await device.ReadAllAsync("farm_plot", CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task Sync_FirstPullLostAndRowPushedAgain_RowDeletedBeforeTheRetriedPullIsDroppedOnDevice()
+    {
+        // The same hole from the other side (convergence run, SQLite, seed 1005 before ids were seeded): the row was
+        // there when the replacement began, but the answer to a later push of it took it off the list of rows to
+        // confirm, before the pull that would have confirmed it had even started.
+        var farmer = await H.SeedFarmerAsync(481, 4436);
+        var principal = FarmerPrincipal(farmer, Guid.CreateVersion7());
+        var device = await H.NewDeviceAsync();
+        var link = new PullLosingTransport(new LocalSyncTransport(H.Engine, principal)) { LosePulls = true };
+        var sync = new Sync.Sqlite.Device.DeviceSynchronizer(device, link);
+        var plot = Guid.CreateVersion7();
+        await DeviceInsertPlotAsync(device, plot, farmer, 1.5);
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        await DeviceExecAsync(device, "UPDATE farm_plot SET local_name = 'विहीर' WHERE plot_id = @id", ("@id", plot));
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        Assert.That(await device.CountPendingAsync(CancellationToken.None), Is.Zero, "both pushes got through");
+
+        await H.ServerWriteAsync(s => s.DeleteAsync(H.Catalog["farm_plot"], plot, H.Time.GetUtcNow(), CancellationToken.None));
+        link.LosePulls = false;
+        await sync.SyncAsync(null, CancellationToken.None);
+        await sync.SyncAsync(null, CancellationToken.None);
+
+        Assert.That(await device.ReadAllAsync("farm_plot", CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task Sync_FirstPullLost_RowsTheRetriedPullBringsBackAreKept()
+    {
+        // The other half of the contract: rows every attempt confirms, or that only the device has, survive.
+        var farmer = await H.SeedFarmerAsync(481, 4436);
+        var serverPlot = Guid.CreateVersion7();
+        await H.ServerUpsertAsync("farm_plot", Plot(serverPlot, farmer, 3));
+        var principal = FarmerPrincipal(farmer, Guid.CreateVersion7());
+        var device = await H.NewDeviceAsync();
+        var link = new PullLosingTransport(new LocalSyncTransport(H.Engine, principal)) { LosePulls = true };
+        var sync = new Sync.Sqlite.Device.DeviceSynchronizer(device, link);
+        var pushed = Guid.CreateVersion7();
+        await DeviceInsertPlotAsync(device, pushed, farmer, 1.5);
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        var pending = Guid.CreateVersion7();
+        await DeviceInsertPlotAsync(device, pending, farmer, 2.5);
+
+        link.LosePulls = false;
+        var report = await sync.SyncAsync(null, CancellationToken.None);
+
+        var plots = (await device.ReadAllAsync("farm_plot", CancellationToken.None)).Select(r => (Guid)r[0]!).ToList();
+        Assert.That(plots, Is.EquivalentTo(new[] { serverPlot, pushed, pending }));
+        Assert.That(report.Pushed, Is.EqualTo(1));
+        Assert.That(await device.ReadAllAsync("farm_plot", CancellationToken.None), Is.EqualTo(await H.ServerViewAsync(principal, H.Farmer, "farm_plot")));
+    }
+
+    [Test]
     public async Task Pull_TamperedOrForeignCursor_Refused()
     {
         var (farmer, principal, device, _) = await FarmerWithSyncedPlotAsync();
@@ -506,6 +585,21 @@ public abstract class ServerStoreConformanceTests
         var local = (await device.ReadAllAsync("farmer_profile", CancellationToken.None)).Single();
         Assert.That(local[H.Catalog["farmer_profile"].Ordinal("full_name")], Is.EqualTo(profile.Values[H.Catalog["farmer_profile"].Ordinal("full_name")]), "the refused edit is rolled back on the device");
         _ = elsewhere;
+    }
+
+    /// <summary>Loses every pull answer (after the server served it) while <see cref="LosePulls"/> is set; pushes go through.</summary>
+    private sealed class PullLosingTransport(ISyncTransport inner) : ISyncTransport
+    {
+        public bool LosePulls { get; set; }
+
+        public Task<PushResponse> PushAsync(string scope, int scopeVersion, IReadOnlyList<Mutation> mutations, CancellationToken cancellationToken) =>
+            inner.PushAsync(scope, scopeVersion, mutations, cancellationToken);
+
+        public async Task<PullResponse> PullAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken)
+        {
+            var page = await inner.PullAsync(scope, scopeVersion, cursor, cancellationToken);
+            return LosePulls ? throw new IOException("connection lost mid-page") : page;
+        }
     }
 
     private async Task<(Guid Farmer, SyncPrincipal Principal, Sync.Sqlite.Device.DeviceStore Device, Guid Plot)> FarmerWithSyncedPlotAsync()

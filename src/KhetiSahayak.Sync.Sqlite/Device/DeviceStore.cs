@@ -525,12 +525,13 @@ public sealed partial class DeviceStore : IAsyncDisposable
     public async Task BeginReplacementAsync(CancellationToken cancellationToken)
     {
         await using var tx = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-        if (await GetStateAsync("replacing", cancellationToken) != "1")
+        // Every local row, also when a replacement was already under way: its pull is starting again from nothing, at
+        // a target later than anything the device has heard since it began (rows it pushed or was answered about
+        // meanwhile). A row deleted on the server before that target comes back in neither this pull (no tombstones)
+        // nor the next (the tombstone is older than its start), so only this list can remove it.
+        foreach (var st in Scope.PulledTables)
         {
-            foreach (var st in Scope.PulledTables)
-            {
-                await ExecAsync($"INSERT OR IGNORE INTO _ks_replace (tbl, row_key) SELECT '{st.Name}', {Q(st.Table.Key)} FROM {Q(st.Name)}", tx, cancellationToken);
-            }
+            await ExecAsync($"INSERT OR IGNORE INTO _ks_replace (tbl, row_key) SELECT '{st.Name}', {Q(st.Table.Key)} FROM {Q(st.Name)}", tx, cancellationToken);
         }
 
         await ExecAsync("DELETE FROM _ks_state WHERE key = 'cursor'; INSERT INTO _ks_state (key, value) VALUES ('replacing', '1') ON CONFLICT (key) DO UPDATE SET value = '1'", tx, cancellationToken);
