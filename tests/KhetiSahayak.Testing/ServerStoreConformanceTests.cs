@@ -439,6 +439,237 @@ public abstract class ServerStoreConformanceTests
     }
 
     [Test]
+    public async Task Sync_FirstPullLostAfterPushingANewRow_RowDeletedBeforeTheRetriedPullIsDroppedOnDevice()
+    {
+        // Found by the convergence run (SQLite, KHETI_SEED=194799418): a device whose first pull keeps failing pushes
+        // a row it created after the replacement began; the row is deleted on the server before the pull gets
+        // through, the pull (no tombstones, it starts from nothing) does not bring it back, and no later delta
+        // carries its tombstone, which is older than the pull's target.
+        var farmer = await H.SeedFarmerAsync(481, 4436);
+        var principal = FarmerPrincipal(farmer, Guid.CreateVersion7());
+        var device = await H.NewDeviceAsync();
+        var link = new PullLosingTransport(new LocalSyncTransport(H.Engine, principal)) { LosePulls = true };
+        var sync = new Sync.Sqlite.Device.DeviceSynchronizer(device, link);
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        var plot = Guid.CreateVersion7();
+        await DeviceInsertPlotAsync(device, plot, farmer, 1.5);
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        Assert.That(await H.Store.ReadRowsAsync(H.Catalog["farm_plot"], "plot_id", plot, CancellationToken.None), Has.Count.EqualTo(1), "the push got through");
+
+        await H.ServerWriteAsync(s => s.DeleteAsync(H.Catalog["farm_plot"], plot, H.Time.GetUtcNow(), CancellationToken.None));
+        link.LosePulls = false;
+        await sync.SyncAsync(null, CancellationToken.None);
+        await sync.SyncAsync(null, CancellationToken.None);
+
+        Assert.That(await device.ReadAllAsync("farm_plot", CancellationToken.None), Is.EqualTo(await H.ServerViewAsync(principal, H.Farmer, "farm_plot")));
+        Assert.That(await device.ReadAllAsync("farm_plot", CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task Sync_FirstPullLostAndRowPushedAgain_RowDeletedBeforeTheRetriedPullIsDroppedOnDevice()
+    {
+        // The same hole from the other side (convergence run, SQLite, seed 1005 before ids were seeded): the row was
+        // there when the replacement began, but the answer to a later push of it took it off the list of rows to
+        // confirm, before the pull that would have confirmed it had even started.
+        var farmer = await H.SeedFarmerAsync(481, 4436);
+        var principal = FarmerPrincipal(farmer, Guid.CreateVersion7());
+        var device = await H.NewDeviceAsync();
+        var link = new PullLosingTransport(new LocalSyncTransport(H.Engine, principal)) { LosePulls = true };
+        var sync = new Sync.Sqlite.Device.DeviceSynchronizer(device, link);
+        var plot = Guid.CreateVersion7();
+        await DeviceInsertPlotAsync(device, plot, farmer, 1.5);
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        await DeviceExecAsync(device, "UPDATE farm_plot SET local_name = 'विहीर' WHERE plot_id = @id", ("@id", plot));
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        Assert.That(await device.CountPendingAsync(CancellationToken.None), Is.Zero, "both pushes got through");
+
+        await H.ServerWriteAsync(s => s.DeleteAsync(H.Catalog["farm_plot"], plot, H.Time.GetUtcNow(), CancellationToken.None));
+        link.LosePulls = false;
+        await sync.SyncAsync(null, CancellationToken.None);
+        await sync.SyncAsync(null, CancellationToken.None);
+
+        Assert.That(await device.ReadAllAsync("farm_plot", CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task Sync_FirstPullLost_RowsTheRetriedPullBringsBackAreKept()
+    {
+        // The other half of the contract: rows every attempt confirms, or that only the device has, survive.
+        var farmer = await H.SeedFarmerAsync(481, 4436);
+        var serverPlot = Guid.CreateVersion7();
+        await H.ServerUpsertAsync("farm_plot", Plot(serverPlot, farmer, 3));
+        var principal = FarmerPrincipal(farmer, Guid.CreateVersion7());
+        var device = await H.NewDeviceAsync();
+        var link = new PullLosingTransport(new LocalSyncTransport(H.Engine, principal)) { LosePulls = true };
+        var sync = new Sync.Sqlite.Device.DeviceSynchronizer(device, link);
+        var pushed = Guid.CreateVersion7();
+        await DeviceInsertPlotAsync(device, pushed, farmer, 1.5);
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        var pending = Guid.CreateVersion7();
+        await DeviceInsertPlotAsync(device, pending, farmer, 2.5);
+
+        link.LosePulls = false;
+        var report = await sync.SyncAsync(null, CancellationToken.None);
+
+        var plots = (await device.ReadAllAsync("farm_plot", CancellationToken.None)).Select(r => (Guid)r[0]!).ToList();
+        Assert.That(plots, Is.EquivalentTo(new[] { serverPlot, pushed, pending }));
+        Assert.That(report.Pushed, Is.EqualTo(1));
+        Assert.That(await device.ReadAllAsync("farm_plot", CancellationToken.None), Is.EqualTo(await H.ServerViewAsync(principal, H.Farmer, "farm_plot")));
+    }
+
+    [Test]
+    public async Task Push_SeveralMutationsOfTheSameRowsInOneBatch_DecidedAsIfPushedOneByOne()
+    {
+        // A push reads its rows once up front and decides later mutations from what earlier ones wrote (kept in memory,
+        // not read again). Pushed as one batch or one mutation per push, the same script must answer and end alike:
+        // edits stacked on one row, a delete then an insert of the same key, a row created and edited in the batch,
+        // and a mutation id sent twice. (Hypothesis from the convergence failure; it held.)
+        var batched = await PushScriptAsync(oneBatch: true);
+        var oneByOne = await PushScriptAsync(oneBatch: false);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(batched.Results.Select(r => r.Split(' ')[1]), Is.EqualTo(new[] { "Applied", "Merged", "Merged", "Applied", "Conflict", "Applied", "Merged", "Conflict", "Applied" }), "the script reaches every kind of decision");
+            Assert.That(batched.Results, Is.EqualTo(oneByOne.Results));
+            Assert.That(batched.Rows, Is.EqualTo(oneByOne.Rows));
+            Assert.That(batched.Ledger, Is.EqualTo(oneByOne.Ledger));
+        });
+    }
+
+    private async Task<(List<string> Results, List<string> Rows, List<string> Ledger)> PushScriptAsync(bool oneBatch)
+    {
+        var t = H.Catalog["farm_plot"];
+        var farmer = await H.SeedFarmerAsync(481, 4436);
+        var principal = FarmerPrincipal(farmer, Guid.CreateVersion7());
+        var (a, b, c) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        var labels = new Dictionary<Guid, string> { [farmer] = "farmer", [a] = "a", [b] = "b", [c] = "c" };
+        var rowA = H.Row("farm_plot", Plot(a, farmer, 1, "a"));
+        var rowB = H.Row("farm_plot", Plot(b, farmer, 2, "b"));
+        var rowC = H.Row("farm_plot", Plot(c, farmer, 3, "c"));
+        await H.ServerUpsertAsync("farm_plot", Plot(a, farmer, 1, "a"));
+        await H.ServerUpsertAsync("farm_plot", Plot(b, farmer, 2, "b"));
+        var versions = (await H.Store.ReadRowsAsync(t, "farmer_id", farmer, CancellationToken.None)).ToDictionary(r => (Guid)r.Values[0]!, r => r.Version);
+
+        Mutation Write(MutationOperation op, object?[] before, long? baseVersion, params (string Column, object? Value)[] edits)
+        {
+            var after = (object?[])before.Clone();
+            foreach (var (column, value) in edits)
+            {
+                after[t.Ordinal(column)] = value;
+            }
+
+            var values = t.Columns.Select((col, i) => KeyValuePair.Create(col.Name, ValueCodec.ToJsonElement(col.Type, after[i]))).ToDictionary();
+            var changed = op == MutationOperation.Update ? edits.Select(e => e.Column).ToList() : null;
+            var baseValues = op == MutationOperation.Update ? edits.ToDictionary(e => e.Column, e => ValueCodec.ToJsonElement(t.Columns[t.Ordinal(e.Column)].Type, before[t.Ordinal(e.Column)])) : null;
+            return new Mutation(Guid.CreateVersion7(), "farm_plot", op, Key((Guid)before[0]!), baseVersion, values, changed, baseValues);
+        }
+
+        var first = Write(MutationOperation.Update, rowA, versions[a], ("local_name", "one"));
+        List<Mutation> script =
+        [
+            first,
+            Write(MutationOperation.Update, rowA, versions[a], ("soil_type", "black")),
+            Write(MutationOperation.Update, rowA, versions[a], ("area_value", 9.0)),
+            new(Guid.CreateVersion7(), "farm_plot", MutationOperation.Delete, Key(b), versions[b], null, null, null),
+            Write(MutationOperation.Insert, rowB, null, ("local_name", "b again")),
+            Write(MutationOperation.Insert, rowC, null),
+            Write(MutationOperation.Update, rowC, null, ("local_name", "c edited")),
+            new(Guid.CreateVersion7(), "farm_plot", MutationOperation.Delete, Key(c), null, null, null, null),
+            first,
+        ];
+
+        var results = new List<MutationResult>();
+        if (oneBatch)
+        {
+            results.AddRange((await H.Engine.PushAsync(principal, "farmer", 1, script, CancellationToken.None)).Results);
+        }
+        else
+        {
+            foreach (var m in script)
+            {
+                results.AddRange((await H.Engine.PushAsync(principal, "farmer", 1, [m], CancellationToken.None)).Results);
+            }
+        }
+
+        string Show(object? v) => v is Guid g && labels.TryGetValue(g, out var l) ? l : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "null";
+        string ShowRow(IEnumerable<object?>? values) => values is null ? "-" : string.Join("|", values.Select(Show));
+        var answered = results.Select((r, i) => $"{i}: {r.Status} {r.Code} absent {r.Row?.Absent} {ShowRow(r.Row?.Values)}").ToList();
+        var rows = (await H.Store.ReadRowsAsync(t, "farmer_id", farmer, CancellationToken.None)).Select(r => $"deleted {r.Deleted} {ShowRow(r.Values)}").Order(StringComparer.Ordinal).ToList();
+        var ledger = (await H.Store.ReadConflictsAsync(null, 1000, CancellationToken.None)).Where(e => e.DeviceId == principal.DeviceId)
+            .Select(e => $"{Show(Guid.Parse(e.RowKey))} {e.Kind} {e.Code} {e.Resolution} {e.Status}").Order(StringComparer.Ordinal).ToList();
+        return (answered, rows, ledger);
+    }
+
+    [Test]
+    public async Task Sync_AppEditsARowOfAPageAlreadyAskedForButNotYetApplied_EditKeptPushedAndMerged()
+    {
+        // The device asks for page n+1 with page n's cursor before it applies page n. An app edit made in between
+        // (here: while page 2 is being asked for) must not be overwritten by page 1, and must reach the server.
+        var (farmer, principal, device, _) = await FarmerWithSyncedPlotAsync();
+        var t = H.Catalog["farm_plot"];
+        for (var i = 0; i < 7; i++)
+        {
+            await H.ServerUpsertAsync("farm_plot", Plot(Guid.CreateVersion7(), farmer, i));
+        }
+
+        await H.SyncAsync(device, principal);
+        var plots = (await device.ReadAllAsync("farm_plot", CancellationToken.None)).Select(r => (Guid)r[0]!).ToList();
+        await H.ServerWriteAsync(async s =>
+        {
+            foreach (var plot in plots)
+            {
+                await s.UpdateAsync(t, plot, [t.Ordinal("soil_type")], H.Row("farm_plot", new Dictionary<string, object?> { ["soil_type"] = "black" }), CancellationToken.None);
+            }
+        });
+        var edited = plots.OrderBy(p => Key(p), StringComparer.Ordinal).First(); // first in page 1: same version, then key order
+        var pulls = 0;
+        var link = new HookTransport(new LocalSyncTransport(H.Engine, principal), async () =>
+        {
+            if (++pulls == 2)
+            {
+                await DeviceExecAsync(device, "UPDATE farm_plot SET local_name = 'app edit' WHERE plot_id = @id", ("@id", edited));
+            }
+        });
+        var sync = new Sync.Sqlite.Device.DeviceSynchronizer(device, link);
+
+        var first = await sync.SyncAsync(null, CancellationToken.None);
+        var local = (await device.ReadAllAsync("farm_plot", CancellationToken.None)).Single(r => (Guid)r[0]! == edited);
+        Assert.That(first.Pages, Is.GreaterThanOrEqualTo(2));
+        Assert.That(local[t.Ordinal("local_name")], Is.EqualTo("app edit"), "page 1 did not overwrite the edit");
+        await sync.SyncAsync(null, CancellationToken.None);
+
+        var server = (await H.Store.ReadRowsAsync(t, "plot_id", edited, CancellationToken.None)).Single();
+        Assert.That((server.Values[t.Ordinal("local_name")], server.Values[t.Ordinal("soil_type")]), Is.EqualTo(("app edit", "black")));
+        Assert.That(await device.ReadAllAsync("farm_plot", CancellationToken.None), Is.EqualTo(await H.ServerViewAsync(principal, H.Farmer, "farm_plot")));
+    }
+
+    [Test]
+    public async Task Sync_PageAskedForAheadIsLost_NextSyncResumesAfterTheLastAppliedPage()
+    {
+        var (farmer, principal, device, _) = await FarmerWithSyncedPlotAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            await H.ServerUpsertAsync("farm_plot", Plot(Guid.CreateVersion7(), farmer, i));
+        }
+
+        var doomed = (await H.Store.ReadRowsAsync(H.Catalog["farm_plot"], "farmer_id", farmer, CancellationToken.None)).Select(r => (Guid)r.Values[0]!).First();
+        await H.ServerWriteAsync(s => s.DeleteAsync(H.Catalog["farm_plot"], doomed, H.Time.GetUtcNow(), CancellationToken.None));
+        var pulls = 0;
+        var link = new HookTransport(new LocalSyncTransport(H.Engine, principal), () =>
+            ++pulls == 2 ? Task.FromException(new IOException("connection lost mid-page")) : Task.CompletedTask);
+        var sync = new Sync.Sqlite.Device.DeviceSynchronizer(device, link);
+        var before = await device.GetCursorAsync(CancellationToken.None);
+
+        Assert.ThrowsAsync<IOException>(() => sync.SyncAsync(null, CancellationToken.None));
+        var after = await device.GetCursorAsync(CancellationToken.None);
+        Assert.That(after, Is.Not.EqualTo(before), "page 1 was applied and its cursor kept although page 2, asked for meanwhile, was lost");
+        await sync.SyncAsync(null, CancellationToken.None);
+
+        Assert.That(await device.ReadAllAsync("farm_plot", CancellationToken.None), Is.EqualTo(await H.ServerViewAsync(principal, H.Farmer, "farm_plot")));
+        Assert.That(pulls, Is.GreaterThan(3));
+    }
+
+    [Test]
     public async Task Pull_TamperedOrForeignCursor_Refused()
     {
         var (farmer, principal, device, _) = await FarmerWithSyncedPlotAsync();
@@ -506,6 +737,34 @@ public abstract class ServerStoreConformanceTests
         var local = (await device.ReadAllAsync("farmer_profile", CancellationToken.None)).Single();
         Assert.That(local[H.Catalog["farmer_profile"].Ordinal("full_name")], Is.EqualTo(profile.Values[H.Catalog["farmer_profile"].Ordinal("full_name")]), "the refused edit is rolled back on the device");
         _ = elsewhere;
+    }
+
+    /// <summary>Loses every pull answer (after the server served it) while <see cref="LosePulls"/> is set; pushes go through.</summary>
+    private sealed class PullLosingTransport(ISyncTransport inner) : ISyncTransport
+    {
+        public bool LosePulls { get; set; }
+
+        public Task<PushResponse> PushAsync(string scope, int scopeVersion, IReadOnlyList<Mutation> mutations, CancellationToken cancellationToken) =>
+            inner.PushAsync(scope, scopeVersion, mutations, cancellationToken);
+
+        public async Task<PullResponse> PullAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken)
+        {
+            var page = await inner.PullAsync(scope, scopeVersion, cursor, cancellationToken);
+            return LosePulls ? throw new IOException("connection lost mid-page") : page;
+        }
+    }
+
+    /// <summary>Runs a step of the test's own before each pull is passed on (what the app does meanwhile, or a lost link).</summary>
+    private sealed class HookTransport(ISyncTransport inner, Func<Task> beforePull) : ISyncTransport
+    {
+        public Task<PushResponse> PushAsync(string scope, int scopeVersion, IReadOnlyList<Mutation> mutations, CancellationToken cancellationToken) =>
+            inner.PushAsync(scope, scopeVersion, mutations, cancellationToken);
+
+        public async Task<PullResponse> PullAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken)
+        {
+            await beforePull();
+            return await inner.PullAsync(scope, scopeVersion, cursor, cancellationToken);
+        }
     }
 
     private async Task<(Guid Farmer, SyncPrincipal Principal, Sync.Sqlite.Device.DeviceStore Device, Guid Plot)> FarmerWithSyncedPlotAsync()

@@ -39,6 +39,12 @@ public sealed class SyncHarness : IAsyncDisposable
 
     public TableCatalog Catalog => Scopes.Catalog;
 
+    /// <summary>
+    /// Where the harness's new ids come from: farmers, their crop cycles and the mutation ids of devices opened after
+    /// it is set. A seeded source (<see cref="SeededIds"/>) makes a randomized run replay exactly.
+    /// </summary>
+    public Func<Guid> NewId { get; set; } = Guid.CreateVersion7;
+
     public static async Task<SyncHarness> CreateAsync(IServerStore store, SyncEngineOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -74,7 +80,7 @@ public sealed class SyncHarness : IAsyncDisposable
     /// <summary>A new device database for the farmer scope.</summary>
     public async Task<DeviceStore> NewDeviceAsync(ScopeDefinition? scope = null)
     {
-        var device = await DeviceStore.OpenAsync(Path.Combine(WorkDir, Guid.NewGuid().ToString("N") + ".db"), scope ?? Farmer, CancellationToken.None);
+        var device = await DeviceStore.OpenAsync(Path.Combine(WorkDir, Guid.NewGuid().ToString("N") + ".db"), scope ?? Farmer, NewId, CancellationToken.None);
         _devices.Add(device);
         return device;
     }
@@ -113,15 +119,15 @@ public sealed class SyncHarness : IAsyncDisposable
     /// <summary>Creates a farmer's profile (and optionally crop cycles) on the server.</summary>
     public async Task<Guid> SeedFarmerAsync(long district, long block, string lang = "mr-IN", string? secondLang = "en-IN", params string[] crops)
     {
-        var farmerId = Guid.CreateVersion7();
+        var farmerId = NewId();
         await ServerUpsertAsync("farmer_profile", Profile(farmerId, district, block, lang, secondLang));
         foreach (var crop in crops)
         {
             await ServerUpsertAsync("crop_cycle", new Dictionary<string, object?>
             {
-                ["cycle_id"] = Guid.CreateVersion7(),
+                ["cycle_id"] = NewId(),
                 ["farmer_id"] = farmerId,
-                ["plot_id"] = Guid.CreateVersion7(),
+                ["plot_id"] = NewId(),
                 ["crop_code"] = crop,
                 ["season"] = "kharif",
                 ["crop_year"] = "2026-27",
@@ -154,10 +160,10 @@ public sealed class SyncHarness : IAsyncDisposable
     };
 
     /// <summary>A published advisory translation for districts and crops.</summary>
-    public static Dictionary<string, object?> Translation(Guid id, string lang, long[] districts, string[] crops, string status = "published", long[]? blocks = null) => new()
+    public static Dictionary<string, object?> Translation(Guid id, string lang, long[] districts, string[] crops, string status = "published", long[]? blocks = null, Guid? advisoryId = null) => new()
     {
         ["translation_id"] = id,
-        ["advisory_id"] = Guid.CreateVersion7(),
+        ["advisory_id"] = advisoryId ?? Guid.CreateVersion7(),
         ["lang"] = lang,
         ["title"] = "सल्ला " + id.ToString("N")[..6],
         ["body"] = "पिकाची पाहणी करा.",

@@ -17,14 +17,16 @@ namespace KhetiSahayak.Sync.Sqlite.Device;
 public sealed partial class DeviceStore : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly Func<Guid> _newMutationId;
 
     // Pull upserts, prepared once per table and reused by every page: an initial sync applies hundreds of pages.
     private readonly Dictionary<(string Table, bool GuardPending), SqliteCommand> _pullUpserts = [];
 
-    private DeviceStore(SqliteConnection connection, ScopeDefinition scope)
+    private DeviceStore(SqliteConnection connection, ScopeDefinition scope, Func<Guid> newMutationId)
     {
         _connection = connection;
         Scope = scope;
+        _newMutationId = newMutationId;
     }
 
     public ScopeDefinition Scope { get; }
@@ -33,12 +35,20 @@ public sealed partial class DeviceStore : IAsyncDisposable
     public SqliteConnection Connection => _connection;
 
     /// <summary>Opens (creating and provisioning if needed) the device database at <paramref name="path"/>.</summary>
-    public static async Task<DeviceStore> OpenAsync(string path, ScopeDefinition scope, CancellationToken cancellationToken)
+    public static Task<DeviceStore> OpenAsync(string path, ScopeDefinition scope, CancellationToken cancellationToken) =>
+        OpenAsync(path, scope, Guid.CreateVersion7, cancellationToken);
+
+    /// <summary>
+    /// Opens the device database with <paramref name="newMutationId"/> naming new mutations instead of
+    /// <see cref="Guid.CreateVersion7()"/>: a test that replays a seed needs the same ids every run.
+    /// </summary>
+    public static async Task<DeviceStore> OpenAsync(string path, ScopeDefinition scope, Func<Guid> newMutationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(newMutationId);
         var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 60 }.ToString());
         await conn.OpenAsync(cancellationToken);
-        var store = new DeviceStore(conn, scope);
+        var store = new DeviceStore(conn, scope, newMutationId);
         try
         {
             await store.ProvisionAsync(cancellationToken);
@@ -179,7 +189,7 @@ public sealed partial class DeviceStore : IAsyncDisposable
             }
 
             var table = st.Table;
-            var mutationId = e.MutationId is null ? Guid.CreateVersion7() : Guid.Parse(e.MutationId);
+            var mutationId = e.MutationId is null ? _newMutationId() : Guid.Parse(e.MutationId);
             if (e.MutationId is null)
             {
                 await ExecAsync("UPDATE _ks_pending SET mutation_id = @m WHERE tbl = @t AND row_key = @k AND seq = @s", tx, cancellationToken,
@@ -515,12 +525,13 @@ public sealed partial class DeviceStore : IAsyncDisposable
     public async Task BeginReplacementAsync(CancellationToken cancellationToken)
     {
         await using var tx = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-        if (await GetStateAsync("replacing", cancellationToken) != "1")
+        // Every local row, also when a replacement was already under way: its pull is starting again from nothing, at
+        // a target later than anything the device has heard since it began (rows it pushed or was answered about
+        // meanwhile). A row deleted on the server before that target comes back in neither this pull (no tombstones)
+        // nor the next (the tombstone is older than its start), so only this list can remove it.
+        foreach (var st in Scope.PulledTables)
         {
-            foreach (var st in Scope.PulledTables)
-            {
-                await ExecAsync($"INSERT OR IGNORE INTO _ks_replace (tbl, row_key) SELECT '{st.Name}', {Q(st.Table.Key)} FROM {Q(st.Name)}", tx, cancellationToken);
-            }
+            await ExecAsync($"INSERT OR IGNORE INTO _ks_replace (tbl, row_key) SELECT '{st.Name}', {Q(st.Table.Key)} FROM {Q(st.Name)}", tx, cancellationToken);
         }
 
         await ExecAsync("DELETE FROM _ks_state WHERE key = 'cursor'; INSERT INTO _ks_state (key, value) VALUES ('replacing', '1') ON CONFLICT (key) DO UPDATE SET value = '1'", tx, cancellationToken);
