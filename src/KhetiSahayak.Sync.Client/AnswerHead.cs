@@ -12,14 +12,19 @@ internal static class AnswerHead
 {
     private const int Chunk = 64 * 1024;
 
-    /// <summary>Reads and parses the whole answer; the read buffer is pooled and returned before this ends.</summary>
-    public static async Task<JsonDocument> ParseAsync(Stream stream, Action<string, bool> onHead, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the whole answer into a pooled buffer the returned <see cref="Answer"/> owns. <paramref name="onHead"/>,
+    /// when given, hears the page's cursor and hasMore as soon as they have arrived.
+    /// </summary>
+    public static async Task<Answer> ReadAsync(Stream stream, Action<string, bool>? onHead, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Chunk);
         try
         {
             var length = 0;
             var watching = true;
+            string? headCursor = null;
+            var headHasMore = false;
             while (true)
             {
                 if (length == buffer.Length)
@@ -45,19 +50,23 @@ internal static class AnswerHead
                         watching = false;
                         if (state == HeadState.Found)
                         {
-                            onHead(cursor!, hasMore);
+                            (headCursor, headHasMore) = (cursor, hasMore);
+                            onHead?.Invoke(cursor!, hasMore);
                         }
                     }
                 }
             }
 
-            // The document copies into its own pooled buffer, so this one can go back to the pool at once.
-            using var body = new MemoryStream(buffer, 0, length, writable: false);
-            return await JsonDocument.ParseAsync(body, default, cancellationToken);
+            var answer = new Answer(buffer, length, headCursor, headHasMore);
+            buffer = null;
+            return answer;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Scopes;
+using KhetiSahayak.Sync.Sqlite.Device;
 
 namespace KhetiSahayak.Sync.Client;
 
@@ -13,9 +14,10 @@ namespace KhetiSahayak.Sync.Client;
 /// request bodies, accepts brotli or gzip answers, turns ProblemDetails into <see cref="SyncProtocolException"/> with
 /// the server's stable code, and retries transient failures with exponential back-off and jitter; a 429 or 503 with
 /// Retry-After is waited out on its own budget (<see cref="HttpSyncTransportOptions.MaxBusyWait"/>). A retried push
-/// resends the same bytes, so the same mutation ids: the server applies them once and answers the same.
+/// resends the same bytes, so the same mutation ids: the server applies them once and answers the same. Pull pages can
+/// also be handed over undecoded (<see cref="IEncodedPullTransport"/>), for the device store to apply from their bytes.
 /// </summary>
-public sealed class HttpSyncTransport : ISyncTransport, IDisposable
+public sealed class HttpSyncTransport : ISyncTransport, IEncodedPullTransport, IDisposable
 {
     private readonly HttpSyncTransportOptions _options;
     private readonly Dictionary<(string, int), ScopeDefinition> _scopes;
@@ -74,29 +76,92 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         if (_options.CurrentCursor is { } currentCursor)
         {
             var cursor = await currentCursor(cancellationToken);
-            using var answer = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}", SyncWire.WriteRequest(scopeVersion, cursor, mutations), null, cancellationToken);
-            var push = SyncWire.ReadPush(answer.RootElement, definition, mutations);
+            var answer = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}", SyncWire.WriteRequest(scopeVersion, cursor, mutations), null, cancellationToken);
+            Prefetched? page = null;
+            try
+            {
+                PushResponse push;
+                using (var doc = answer.Parse())
+                {
+                    push = SyncWire.ReadPush(doc.RootElement, definition, mutations);
 
-            // Computed after this push committed, so it is at least as new as every result just returned.
-            _prefetched = SyncWire.HasPage(answer.RootElement)
-                ? new Prefetched(scope, scopeVersion, cursor, SyncWire.ReadPage(answer.RootElement, definition))
-                : null;
-            return push;
+                    // Computed after this push committed, so it is at least as new as every result just returned. Decoded
+                    // now, so a bad page fails this push, as it always has; the bytes are kept for an undecoded pull.
+                    if (SyncWire.HasPage(doc.RootElement))
+                    {
+                        page = new Prefetched(scope, scopeVersion, cursor, SyncWire.ReadPage(doc.RootElement, definition), answer);
+                    }
+                }
+
+                Interlocked.Exchange(ref _prefetched, page)?.Dispose();
+                return push;
+            }
+            finally
+            {
+                if (page is null)
+                {
+                    answer.Dispose();
+                }
+            }
         }
 
         using var pushed = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}/push", SyncWire.WriteRequest(scopeVersion, null, mutations), null, cancellationToken);
-        return SyncWire.ReadPush(pushed.RootElement, definition, mutations);
+        using var pushedDoc = pushed.Parse();
+        return SyncWire.ReadPush(pushedDoc.RootElement, definition, mutations);
     }
 
     public async Task<PullResponse> PullAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken)
     {
         var definition = Scope(scope, scopeVersion);
-        var prefetched = Interlocked.Exchange(ref _prefetched, null);
-        if (prefetched is not null && prefetched.Scope == scope && prefetched.ScopeVersion == scopeVersion && prefetched.Cursor == cursor)
+        if (TakePrefetched(scope, scopeVersion, cursor) is { } prefetched)
         {
+            prefetched.Dispose();
             return prefetched.Page;
         }
 
+        using var page = await PullPageAsync(scope, scopeVersion, cursor, cancellationToken);
+        return Decode(page, definition);
+    }
+
+    /// <summary>The page <see cref="PullAsync"/> returns, as the answer's bytes; the caller disposes it.</summary>
+    public async Task<EncodedPullPage> PullEncodedAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken)
+    {
+        _ = Scope(scope, scopeVersion);
+        if (TakePrefetched(scope, scopeVersion, cursor) is { } prefetched)
+        {
+            return new EncodedPullPage(prefetched.Answer.Json, prefetched.Page.Cursor, prefetched.Page.HasMore, prefetched.Answer);
+        }
+
+        return await PullPageAsync(scope, scopeVersion, cursor, cancellationToken);
+    }
+
+    private Prefetched? TakePrefetched(string scope, int scopeVersion, string? cursor)
+    {
+        var prefetched = Interlocked.Exchange(ref _prefetched, null);
+        if (prefetched is not null && prefetched.Scope == scope && prefetched.ScopeVersion == scopeVersion && prefetched.Cursor == cursor)
+        {
+            return prefetched;
+        }
+
+        prefetched?.Dispose();
+        return null;
+    }
+
+    private static PullResponse Decode(EncodedPullPage page, ScopeDefinition definition)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(page.Json);
+            return SyncWire.ReadPage(doc.RootElement, definition);
+        }
+        catch (JsonException)
+        {
+            throw new SyncProtocolException(SyncWire.InvalidResponse, "The server's answer is not JSON.");
+        }
+    }
+
+    private async Task<EncodedPullPage> PullPageAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken)
+    {
         ReadAhead? ahead;
         lock (_aheadGate)
         {
@@ -140,9 +205,8 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     /// device then work at once. At most one page is read ahead beyond the pages the caller has asked for, so memory
     /// stays a few pages; it is served only to a pull with exactly its cursor, and a push drops it.
     /// </summary>
-    private async Task<PullResponse> FetchPageAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken, ReadAhead? self = null)
+    private async Task<EncodedPullPage> FetchPageAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken, ReadAhead? self = null)
     {
-        var definition = Scope(scope, scopeVersion);
         void OnHead(string next, bool hasMore)
         {
             if (!hasMore)
@@ -165,8 +229,16 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
             }
         }
 
-        using var answer = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}/pull", SyncWire.WriteRequest(scopeVersion, cursor, null), OnHead, cancellationToken);
-        return SyncWire.ReadPage(answer.RootElement, definition);
+        var answer = await SendAsync($"sync/v1/{Uri.EscapeDataString(scope)}/pull", SyncWire.WriteRequest(scopeVersion, cursor, null), OnHead, cancellationToken);
+        try
+        {
+            return answer.ToPage();
+        }
+        catch
+        {
+            answer.Dispose();
+            throw;
+        }
     }
 
     private void StartAhead(string scope, int scopeVersion, string cursor, CancellationToken cancellationToken = default)
@@ -199,6 +271,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     public void Dispose()
     {
         DropAhead();
+        Interlocked.Exchange(ref _prefetched, null)?.Dispose();
         _http.Dispose();
     }
 
@@ -208,10 +281,11 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
             : throw new ArgumentException($"scope {scope} v{version} was not given to this transport", nameof(scope));
 
     /// <summary>
-    /// Posts a JSON body and returns the parsed answer, retrying what is worth retrying. <paramref name="onHead"/>, when
-    /// given, hears a page's <c>cursor</c> and <c>hasMore</c> as soon as they have arrived, if the answer starts with them.
+    /// Posts a JSON body and returns the answer's bytes (the caller disposes them), retrying what is worth retrying.
+    /// <paramref name="onHead"/>, when given, hears a page's <c>cursor</c> and <c>hasMore</c> as soon as they have
+    /// arrived, if the answer starts with them.
     /// </summary>
-    private async Task<JsonDocument> SendAsync(string path, byte[] json, Action<string, bool>? onHead, CancellationToken cancellationToken)
+    private async Task<Answer> SendAsync(string path, byte[] json, Action<string, bool>? onHead, CancellationToken cancellationToken)
     {
         var (body, encoding) = Compress(json);
         var busyWaited = TimeSpan.Zero;
@@ -238,17 +312,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
                     if (response.IsSuccessStatusCode)
                     {
                         await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
-                        try
-                        {
-                            return onHead is null
-                                ? await JsonDocument.ParseAsync(stream, default, timeout.Token)
-                                : await AnswerHead.ParseAsync(stream, onHead, timeout.Token);
-                        }
-                        catch (JsonException)
-                        {
-                            // A captive portal's HTML page, say: not something a retry fixes.
-                            throw new SyncProtocolException(SyncWire.InvalidResponse, "The server's answer is not JSON.");
-                        }
+                        return await AnswerHead.ReadAsync(stream, onHead, timeout.Token);
                     }
 
                     var status = (int)response.StatusCode;
@@ -384,7 +448,11 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         return new SyncProtocolException(code, detail);
     }
 
-    private sealed record Prefetched(string Scope, int ScopeVersion, string? Cursor, PullResponse Page);
+    /// <summary>The page a push answer carried, decoded, and the answer's bytes for an undecoded pull.</summary>
+    private sealed record Prefetched(string Scope, int ScopeVersion, string? Cursor, PullResponse Page, Answer Answer) : IDisposable
+    {
+        public void Dispose() => Answer.Dispose();
+    }
 
     /// <summary>A page asked for before the caller asked: served only to a pull with exactly its cursor.</summary>
     private sealed class ReadAhead(string scope, int scopeVersion, string cursor, CancellationToken cancellationToken)
@@ -397,7 +465,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
 
         public CancellationTokenSource Cancellation { get; } = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
-        public Task<PullResponse> Page { get; set; } = Task.FromResult<PullResponse>(null!);
+        public Task<EncodedPullPage> Page { get; set; } = Task.FromResult<EncodedPullPage>(null!);
 
         private volatile bool _claimed;
         private volatile string? _next;
@@ -410,7 +478,20 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         public void Abandon()
         {
             Cancellation.Cancel();
-            _ = Page.ContinueWith(t => { _ = t.Exception; Cancellation.Dispose(); }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = Page.ContinueWith(
+                t =>
+                {
+                    _ = t.Exception;
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        t.Result?.Dispose();
+                    }
+
+                    Cancellation.Dispose();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 }

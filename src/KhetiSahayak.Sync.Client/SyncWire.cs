@@ -200,10 +200,17 @@ internal static class SyncWire
             changes.Add(tc);
         }
 
-        var hasMore = root.TryGetProperty("hasMore", out var more) && more.ValueKind is JsonValueKind.True or JsonValueKind.False
+        var (cursor, hasMore) = ReadPageHead(root);
+        return new PullResponse(changes, cursor, hasMore);
+    }
+
+    /// <summary>A page's cursor and hasMore, wherever in the answer they are.</summary>
+    public static (string Cursor, bool HasMore) ReadPageHead(JsonElement root)
+    {
+        var hasMore = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("hasMore", out var more) && more.ValueKind is JsonValueKind.True or JsonValueKind.False
             ? more.GetBoolean()
             : throw Invalid("a page without hasMore");
-        return new PullResponse(changes, String(root, "cursor"), hasMore);
+        return (String(root, "cursor"), hasMore);
     }
 
     private static object? Decode(ColumnDefinition column, JsonElement json) =>

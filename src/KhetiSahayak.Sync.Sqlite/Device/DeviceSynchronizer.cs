@@ -4,7 +4,8 @@ namespace KhetiSahayak.Sync.Sqlite.Device;
 
 /// <summary>
 /// One device sync: push pending local changes (in batches), settle them with the server's answers, then pull page
-/// by page, committing each page with its cursor. Safe to interrupt anywhere and run again.
+/// by page, committing each page with its cursor. Safe to interrupt anywhere and run again. A transport that hands pages
+/// over undecoded (<see cref="IEncodedPullTransport"/>) has them applied from their bytes.
 /// </summary>
 public sealed class DeviceSynchronizer(DeviceStore store, ISyncTransport transport, int pushBatchSize = 200)
 {
@@ -51,10 +52,15 @@ public sealed class DeviceSynchronizer(DeviceStore store, ISyncTransport transpo
         // The next page is requested as soon as this one's cursor is known and arrives while this one is applied:
         // server and device work overlap instead of taking turns. Only the committed cursor counts, so an
         // interruption anywhere still resumes after the last page applied, and a prefetched page is just dropped.
-        var next = transport.PullAsync(scope.Name, scope.Version, cursor, cancellationToken);
+        var encoded = transport as IEncodedPullTransport;
+        async Task<Page> PullAsync(string? from) => encoded is not null
+            ? new Page(null, await encoded.PullEncodedAsync(scope.Name, scope.Version, from, cancellationToken))
+            : new Page(await transport.PullAsync(scope.Name, scope.Version, from, cancellationToken), null);
+
+        var next = PullAsync(cursor);
         while (true)
         {
-            PullResponse page;
+            Page page;
             try
             {
                 page = await next;
@@ -65,20 +71,24 @@ public sealed class DeviceSynchronizer(DeviceStore store, ISyncTransport transpo
                 await store.BeginReplacementAsync(cancellationToken);
                 replacement = true;
                 cursor = null;
-                next = transport.PullAsync(scope.Name, scope.Version, cursor, cancellationToken);
+                next = PullAsync(cursor);
                 continue;
             }
 
-            var following = page.HasMore ? transport.PullAsync(scope.Name, scope.Version, page.Cursor, cancellationToken) : null;
+            Task<Page>? following;
             int u, d;
-            try
+            using (page)
             {
-                (u, d) = await store.ApplyPullPageAsync(page, cancellationToken);
-            }
-            catch
-            {
-                await ObserveAsync(following);
-                throw;
+                following = page.HasMore ? PullAsync(page.Cursor) : null;
+                try
+                {
+                    (u, d) = await page.ApplyAsync(store, cancellationToken);
+                }
+                catch
+                {
+                    await ObserveAsync(following);
+                    throw;
+                }
             }
 
             upserts += u;
@@ -98,7 +108,7 @@ public sealed class DeviceSynchronizer(DeviceStore store, ISyncTransport transpo
     }
 
     /// <summary>Waits out a prefetch whose page will not be applied, so its failure is neither lost nor unobserved.</summary>
-    private static async Task ObserveAsync(Task<PullResponse>? prefetch)
+    private static async Task ObserveAsync(Task<Page>? prefetch)
     {
         if (prefetch is null)
         {
@@ -107,12 +117,25 @@ public sealed class DeviceSynchronizer(DeviceStore store, ISyncTransport transpo
 
         try
         {
-            await prefetch;
+            (await prefetch).Dispose();
         }
 #pragma warning disable CA1031 // The apply's own exception is the one to report; the prefetched page is discarded either way.
         catch (Exception)
 #pragma warning restore CA1031
         {
         }
+    }
+
+    /// <summary>A pulled page either way the transport gives it.</summary>
+    private sealed class Page(PullResponse? decoded, EncodedPullPage? encoded) : IDisposable
+    {
+        public string Cursor => decoded?.Cursor ?? encoded!.Cursor;
+
+        public bool HasMore => decoded?.HasMore ?? encoded!.HasMore;
+
+        public Task<(int Upserts, int Deletes)> ApplyAsync(DeviceStore store, CancellationToken cancellationToken) =>
+            encoded is not null ? store.ApplyPullPageAsync(encoded, cancellationToken) : store.ApplyPullPageAsync(decoded!, cancellationToken);
+
+        public void Dispose() => encoded?.Dispose();
     }
 }

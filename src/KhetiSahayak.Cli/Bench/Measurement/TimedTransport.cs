@@ -1,13 +1,16 @@
 using System.Diagnostics;
+using KhetiSahayak.Sync.Client;
 using KhetiSahayak.Sync.Protocol;
+using KhetiSahayak.Sync.Sqlite.Device;
 
 namespace KhetiSahayak.Cli.Bench.Measurement;
 
 /// <summary>
-/// Wraps a device's transport and adds up the time spent inside it (HTTP, decompression, JSON decoding), so the
-/// rest of a sync's time is the device's own work (SQLite writes).
+/// Wraps a device's transport and adds up the time spent inside it (HTTP and decompression; pages handed over undecoded
+/// are decoded by the device store as it applies them), so the rest of a sync's time is the device's own work. It
+/// passes undecoded pulls through, so the synchronizer takes the same path as with the bare HTTP transport.
 /// </summary>
-internal sealed class TimedTransport(ISyncTransport inner) : ISyncTransport
+internal sealed class TimedTransport(HttpSyncTransport inner) : ISyncTransport, IEncodedPullTransport
 {
     private long _ticks;
     private int _calls;
@@ -35,6 +38,19 @@ internal sealed class TimedTransport(ISyncTransport inner) : ISyncTransport
         try
         {
             return await inner.PullAsync(scope, scopeVersion, cursor, cancellationToken);
+        }
+        finally
+        {
+            Add(started);
+        }
+    }
+
+    public async Task<EncodedPullPage> PullEncodedAsync(string scope, int scopeVersion, string? cursor, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await inner.PullEncodedAsync(scope, scopeVersion, cursor, cancellationToken);
         }
         finally
         {
