@@ -332,7 +332,7 @@ public sealed class AdvisoryImporter
             var id = TranslationIds.For(p.Doc.AdvisoryId, t.Lang);
             keep.Add(id);
             var current = stored.GetValueOrDefault(id);
-            var row = _tables.TranslationRow(p.Doc, t, status, current?.Values);
+            var row = _tables.TranslationRow(p.Doc, t, id, status, current?.Values);
             if (current is null || !_tables.SameTranslation(row, current.Values, ignoreStatus: false))
             {
                 translations.Add(row);
