@@ -103,14 +103,13 @@ internal static class AdvisoryImportRun
         var rows = advisories.Count + translations.Count;
         RateFigures a, t;
         string method;
+        var rawCpu = ProcessCpu();
         if (env.Settings.Store == BenchStore.Postgres)
         {
             var cs = env.Database.ConnectionString!;
             await env.Database.ExecAsync(RawBaselines.PostgresPlainTableSql("bench_raw_same_advisory", advisory) + "; " + RawBaselines.PostgresPlainTableSql("bench_raw_same_translation", translation), cancellationToken);
-            var rawCpu = ProcessCpu();
             a = await RawBaselines.PostgresCopyAsync(cs, "bench_raw_same_advisory", advisory, advisories, "advisory", cancellationToken);
             t = await RawBaselines.PostgresCopyAsync(cs, "bench_raw_same_translation", translation, translations, "translation", cancellationToken);
-            cpu["raw_same_rows"] = Math.Round((ProcessCpu() - rawCpu).TotalSeconds, 3);
             method = "PostgreSQL: binary COPY of the importer's stored advisory and translation rows into plain tables";
         }
         else
@@ -127,6 +126,7 @@ internal static class AdvisoryImportRun
             method = "SQLite: prepared INSERTs of the importer's stored advisory and translation rows into a new file, one transaction per table";
         }
 
+        cpu["raw_same_rows"] = Math.Round((ProcessCpu() - rawCpu).TotalSeconds, 3);
         return RateFigures.Of(method, rows, TimeSpan.FromSeconds(a.Seconds + t.Seconds));
     }
 
