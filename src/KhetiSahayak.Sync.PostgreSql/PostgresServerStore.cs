@@ -180,38 +180,64 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
         ArgumentNullException.ThrowIfNull(rows);
         var conn = (NpgsqlConnection)connection;
         var tx = (NpgsqlTransaction)transaction;
-        var stored = new HashSet<Guid>();
-        await using (var exists = new NpgsqlCommand($"SELECT {Q(table.Key)} FROM {Q(table.Name)} WHERE {InKeyList(Q(table.Key), "@k")}", conn, tx))
+        var keys = new Guid[rows.Count];
+        for (var i = 0; i < keys.Length; i++)
         {
-            exists.Parameters.AddWithValue("k", rows.Select(r => (Guid)r[table.KeyOrdinal]!).ToArray());
+            keys[i] = (Guid)rows[i][table.KeyOrdinal]!;
+        }
+
+        // The savepoint the COPY of new keys runs under is set by the same round trip that finds the stored keys: on a
+        // loaded server every round trip costs more than either statement. With nothing new, it is released unused.
+        var stored = new HashSet<Guid>();
+        await using (var exists = new NpgsqlCommand($"SAVEPOINT ks_bulk; SELECT {Q(table.Key)} FROM {Q(table.Name)} WHERE {InKeyList(Q(table.Key), "@k")}", conn, tx))
+        {
+            exists.Parameters.AddWithValue("k", keys);
             await using var reader = await exists.ExecuteReaderAsync(cancellationToken);
+            while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellationToken))
+            {
+                // Past the SAVEPOINT's empty result.
+            }
+
             while (await reader.ReadAsync(cancellationToken))
             {
                 stored.Add(reader.GetGuid(0));
             }
         }
 
-        var fresh = rows.Where(r => !stored.Contains((Guid)r[table.KeyOrdinal]!)).ToList();
-        IReadOnlyList<object?[]> staged = stored.Count == 0 ? [] : rows.Where(r => stored.Contains((Guid)r[table.KeyOrdinal]!)).ToList();
+        List<object?[]> fresh, staged;
+        if (stored.Count == 0)
+        {
+            fresh = rows as List<object?[]> ?? [.. rows];
+            staged = [];
+        }
+        else
+        {
+            fresh = [];
+            staged = [];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                (stored.Contains(keys[i]) ? staged : fresh).Add(rows[i]);
+            }
+        }
+
         long written = 0;
         if (fresh.Count > 0)
         {
-            await tx.SaveAsync("ks_bulk", cancellationToken);
             try
             {
                 await CopyAsync(conn, Q(table.Name), table, fresh, cancellationToken);
-                await tx.ReleaseAsync("ks_bulk", cancellationToken);
                 written += fresh.Count;
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 await tx.RollbackAsync("ks_bulk", cancellationToken);
-                staged = rows;
+                staged = [.. rows];
             }
         }
 
         if (staged.Count == 0)
         {
+            await tx.ReleaseAsync("ks_bulk", cancellationToken);
             return written;
         }
 
@@ -219,7 +245,7 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
         // table in one transaction reuses (and first empties) it.
         var stage = Q("ks_bulk__" + table.Name);
         var columns = string.Join(", ", table.Columns.Select(c => Q(c.Name)));
-        await ExecAsync(conn, tx, $"CREATE TEMP TABLE IF NOT EXISTS {stage} ({string.Join(", ", table.Columns.Select(c => Q(c.Name) + " " + SqlType(c.Type)))}) ON COMMIT DROP; TRUNCATE {stage}", cancellationToken);
+        await ExecAsync(conn, tx, $"RELEASE SAVEPOINT ks_bulk; CREATE TEMP TABLE IF NOT EXISTS {stage} ({string.Join(", ", table.Columns.Select(c => Q(c.Name) + " " + SqlType(c.Type)))}) ON COMMIT DROP; TRUNCATE {stage}", cancellationToken);
         await CopyAsync(conn, stage, table, staged, cancellationToken);
         await using var upsert = new NpgsqlCommand($"INSERT INTO {Q(table.Name)} ({columns}, _deleted, _deleted_at, _version) SELECT {columns}, FALSE, NULL, {stampSql} FROM {stage} {BulkConflictClause(table)}", conn, tx);
         return written + await upsert.ExecuteNonQueryAsync(cancellationToken);

@@ -325,6 +325,17 @@ public sealed class AdvisoryImporter
             advisories.Add(advisory);
         }
 
+        if (p.Stored is null && p.StoredTranslations.Count == 0)
+        {
+            // A new advisory (the common case of a first import): every row is written, nothing is compared or deleted.
+            foreach (var t in p.Doc.Translations)
+            {
+                translations.Add(_tables.TranslationRow(p.Doc, t, TranslationIds.For(p.Doc.AdvisoryId, t.Lang), status, null));
+            }
+
+            return;
+        }
+
         var stored = p.StoredTranslations.ToDictionary(r => (Guid)r.Values[_tables.Translation.KeyOrdinal]!);
         var keep = new HashSet<Guid>();
         foreach (var t in p.Doc.Translations)
@@ -332,7 +343,7 @@ public sealed class AdvisoryImporter
             var id = TranslationIds.For(p.Doc.AdvisoryId, t.Lang);
             keep.Add(id);
             var current = stored.GetValueOrDefault(id);
-            var row = _tables.TranslationRow(p.Doc, t, status, current?.Values);
+            var row = _tables.TranslationRow(p.Doc, t, id, status, current?.Values);
             if (current is null || !_tables.SameTranslation(row, current.Values, ignoreStatus: false))
             {
                 translations.Add(row);

@@ -89,10 +89,17 @@ internal sealed class AdvisoryTables
     }
 
     /// <summary>A translation row: its own texts plus copies of the advisory's filter columns and status.</summary>
-    public object?[] TranslationRow(ValidAdvisory a, ValidTranslation t, string status, object?[]? stored)
+    public object?[] TranslationRow(ValidAdvisory a, ValidTranslation t, string status, object?[]? stored) =>
+        TranslationRow(a, t, TranslationIds.For(a.AdvisoryId, t.Lang), status, stored);
+
+    /// <inheritdoc cref="TranslationRow(ValidAdvisory, ValidTranslation, string, object?[])"/>
+    /// <param name="translationId">The translation's id (<see cref="TranslationIds.For"/>), when the caller has it already.</param>
+    public object?[] TranslationRow(ValidAdvisory a, ValidTranslation t, Guid translationId, string status, object?[]? stored)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(t);
         var row = Start(Translation, stored);
-        Set(Translation, row, "translation_id", TranslationIds.For(a.AdvisoryId, t.Lang));
+        Set(Translation, row, "translation_id", translationId);
         Set(Translation, row, "advisory_id", a.AdvisoryId);
         Set(Translation, row, "lang", t.Lang);
         Set(Translation, row, "title", t.Title);

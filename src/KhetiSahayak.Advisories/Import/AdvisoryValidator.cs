@@ -159,7 +159,7 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
         foreach (var stage in source.StageCodes)
         {
             var code = stage.Text?.Trim().ToUpperInvariant() ?? string.Empty;
-            var known = cropsValid && cropCodes.Count > 0 ? cropCodes.Any(c => crops.IsStageOf(c, code)) : crops.IsKnownStage(code);
+            var known = cropsValid && cropCodes.Count > 0 ? IsStageOfAny(cropCodes, code) : crops.IsKnownStage(code);
             if (!known)
             {
                 var of = cropsValid && cropCodes.Count > 0 ? " of " + string.Join(", ", cropCodes) : string.Empty;
@@ -257,8 +257,10 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
             primary = Enum(source.PrimaryLang, AdvisoryVocabulary.Languages, required: false);
         }
 
-        var translations = new List<ValidTranslation>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var translations = new List<ValidTranslation>(source.Translations.Count);
+
+        // A handful of languages at most: a list beats hashing them.
+        var seen = new List<string>(source.Translations.Count);
         foreach (var t in source.Translations)
         {
             var lang = Enum(t.Lang, AdvisoryVocabulary.Languages, required: true);
@@ -267,11 +269,13 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
                 continue;
             }
 
-            if (!seen.Add(lang))
+            if (seen.Contains(lang))
             {
                 Add(t.Lang, AdvisoryImportReasons.DuplicateTranslation, $"a second {lang} translation of this advisory");
                 continue;
             }
+
+            seen.Add(lang);
 
             if (t.Declared)
             {
@@ -297,21 +301,114 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
             }
         }
 
-        if (primary is not null && !translations.Any(t => t.Lang == primary) && !source.Translations.Any(t => t.Lang.Text is { } l && string.Equals(l.Trim(), primary, StringComparison.OrdinalIgnoreCase) && !t.Declared))
+        if (primary is not null && !HasTranslation(translations, primary) && !ListsTranslation(source.Translations, primary))
         {
             Add(source.PrimaryLang, AdvisoryImportReasons.MissingPrimaryTranslation, $"no {primary} translation, the advisory's primary language");
         }
 
-        if (issues.Skip(start).Any(i => i.Severity == AdvisoryImportIssueSeverity.Error))
+        for (var i = start; i < issues.Count; i++)
         {
-            return null;
+            if (issues[i].Severity == AdvisoryImportIssueSeverity.Error)
+            {
+                return null;
+            }
         }
 
-        var districtCodes = districts.Where(d => !blocks.Any(b => lgd.IsBlockInDistrict(b.Code, d)))
-            .Concat(states.SelectMany(lgd.DistrictsOfState)).Distinct().Order().ToArray();
-        var blockCodes = blocks.Select(b => b.Code).Distinct().Order().ToArray();
+        // Loops rather than LINQ: this runs once per advisory, and the query chains were most of its allocations.
+        var districtList = new List<long>(districts.Count);
+        foreach (var d in districts)
+        {
+            if (!RefinedByBlock(blocks, d))
+            {
+                districtList.Add(d);
+            }
+        }
+
+        foreach (var state in states)
+        {
+            districtList.AddRange(lgd.DistrictsOfState(state));
+        }
+
+        var blockList = new List<long>(blocks.Count);
+        foreach (var (code, _) in blocks)
+        {
+            blockList.Add(code);
+        }
+
+        var districtCodes = SortedDistinct(districtList);
+        var blockCodes = SortedDistinct(blockList);
 
         return new ValidAdvisory(source.Record, source.Row, advisoryId, version, sourceType!, office, bulletin, category!, severity!, colour, season,
             cropCodes, stageCodes, pest, districtCodes, blockCodes, source.RecommendedInputs, issuedAt!.Value, validFrom!.Value, validTo!.Value, status!, primary!, translations);
+    }
+
+    private bool IsStageOfAny(List<string> cropCodes, string stage)
+    {
+        foreach (var crop in cropCodes)
+        {
+            if (crops.IsStageOf(crop, stage))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool RefinedByBlock(List<(long Code, SourceValue Value)> blocks, long district)
+    {
+        foreach (var (block, _) in blocks)
+        {
+            if (lgd.IsBlockInDistrict(block, district))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasTranslation(List<ValidTranslation> translations, string lang)
+    {
+        foreach (var t in translations)
+        {
+            if (t.Lang == lang)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when the record lists <paramref name="lang"/> with text (valid or not: its own issues say what is wrong).</summary>
+    private static bool ListsTranslation(IReadOnlyList<SourceTranslation> translations, string lang)
+    {
+        foreach (var t in translations)
+        {
+            if (t.Lang.Text is { } l && string.Equals(l.Trim(), lang, StringComparison.OrdinalIgnoreCase) && !t.Declared)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Ascending, each value once.</summary>
+    private static long[] SortedDistinct(List<long> values)
+    {
+        values.Sort();
+        var n = 0;
+        var result = new long[values.Count];
+        foreach (var v in values)
+        {
+            if (n == 0 || result[n - 1] != v)
+            {
+                result[n++] = v;
+            }
+        }
+
+        return n == result.Length ? result : result[..n];
     }
 }

@@ -16,10 +16,18 @@ public static class TranslationIds
     public static Guid For(Guid advisoryId, string lang)
     {
         ArgumentNullException.ThrowIfNull(lang);
-        var name = Encoding.UTF8.GetBytes(advisoryId.ToString("D") + "/" + lang.ToLowerInvariant());
-        var input = new byte[16 + name.Length];
+
+        // Two per advisory in an import: the name is built on the stack (namespace, "D" form, '/', lower-case language),
+        // not as a string, its UTF-8 bytes and a copy.
+        const int GuidChars = 36;
+        var lower = lang.Length <= 64 ? stackalloc char[lang.Length] : new char[lang.Length];
+        lang.AsSpan().ToLowerInvariant(lower);
+        var size = 16 + GuidChars + 1 + Encoding.UTF8.GetByteCount(lower);
+        var input = size <= 512 ? stackalloc byte[size] : new byte[size];
         Namespace.TryWriteBytes(input, bigEndian: true, out _);
-        name.CopyTo(input, 16);
+        advisoryId.TryFormat(input.Slice(16, GuidChars), out _, "D");
+        input[16 + GuidChars] = (byte)'/';
+        Encoding.UTF8.GetBytes(lower, input[(16 + GuidChars + 1)..]);
         Span<byte> hash = stackalloc byte[20];
 #pragma warning disable CA5350 // SHA-1 is what UUIDv5 is defined with; this is an identifier, not a security boundary.
         SHA1.HashData(input, hash);

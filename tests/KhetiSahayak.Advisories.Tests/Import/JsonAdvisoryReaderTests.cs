@@ -79,6 +79,43 @@ public sealed class JsonAdvisoryReaderTests
         }
     }
 
+    [Test]
+    public async Task ReadAsync_RepeatedAndWrongKindProperties_LastValueWinsAndKindsAreReportedWithTheirPaths()
+    {
+        // Escaped property names are the same properties; values of the wrong kind keep their raw JSON as text.
+        const string text = """
+            [{"category": "pest", "advisory_id": "0190a1b2-0000-7000-8000-0000000000d1", "targets": [5, {"scope_level": "district", "lgd_code": [481]}],
+              "cat\u0065gory": "weed", "crop_codes": ["SOYBEAN", {"x": 1}], "translations": {"hi-IN": {"title": "t", "body": "b", "body": "b2"}, "en-IN": 7},
+              "version": 2, "version": true}]
+            """;
+        var reader = new JsonAdvisoryReader(new MemoryStream(Encoding.UTF8.GetBytes(text)));
+        var read = new List<SourceAdvisory>();
+        await foreach (var a in reader.ReadAsync(CancellationToken.None))
+        {
+            read.Add(a);
+        }
+
+        var advisory = read.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(advisory.Category.Text, Is.EqualTo("weed"));
+            Assert.That(advisory.Version.Text, Is.EqualTo("true"));
+            Assert.That(advisory.Translations.Select(t => t.Body.Text), Is.EqualTo(new[] { "b2" }));
+            Assert.That(advisory.Targets.Single().Code, Is.EqualTo(new SourceValue("[481]", "targets[1].lgd_code", null)));
+            Assert.That(advisory.CropCodes.Select(c => c.Text), Is.EqualTo(new[] { "SOYBEAN", "{\"x\": 1}" }));
+            Assert.That(advisory.PrimaryLang, Is.EqualTo(new SourceValue("hi-IN", "translations", null)));
+            Assert.That(advisory.ReaderIssues.Select(i => (i.Field, i.AdvisoryId)), Is.EqualTo(new[]
+            {
+                ("targets[0]", "0190a1b2-0000-7000-8000-0000000000d1"),
+                ("targets[1].lgd_code", "0190a1b2-0000-7000-8000-0000000000d1"),
+                ("translations.en-IN", "0190a1b2-0000-7000-8000-0000000000d1"),
+                ("crop_codes[1]", "0190a1b2-0000-7000-8000-0000000000d1"),
+            }));
+            Assert.That(advisory.ReaderIssues.Select(i => i.Code), Is.All.EqualTo(AdvisoryImportReasons.InvalidType));
+            Assert.That(advisory.ReaderIssues[0].Message, Is.EqualTo("a target must be an object with scope_level and lgd_code, not a number"));
+        });
+    }
+
     [TestCase("null", 0, false)]
     [TestCase(" [ ] ", 0, false)]
     [TestCase("5", 0, true)]

@@ -38,6 +38,12 @@ internal sealed record BulkLoadReport : BenchReport
     /// <summary>Seconds the importer spent in each kind of store call (the rest of its time is reading and validating, overlapped).</summary>
     public IReadOnlyDictionary<string, double>? ImporterStoreSeconds { get; init; }
 
+    /// <summary>
+    /// CPU seconds of this process (all its threads) during the importer's dry run, its real run and the raw bulk path
+    /// on its rows: on a shared, loaded machine wall time swings with the neighbours, CPU time much less.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? ImporterProcessCpuSeconds { get; init; }
+
     /// <summary>Write-session rows/s ÷ raw rows/s.</summary>
     public required double WriteSessionRatio { get; init; }
 }

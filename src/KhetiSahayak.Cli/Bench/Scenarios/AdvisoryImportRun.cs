@@ -21,7 +21,8 @@ internal static class AdvisoryImportRun
         RateFigures? AllRows,
         RateFigures? DryRun,
         RateFigures? RawSameRows,
-        IReadOnlyDictionary<string, double>? Breakdown);
+        IReadOnlyDictionary<string, double>? Breakdown,
+        IReadOnlyDictionary<string, double>? ProcessCpu);
 
     public static async Task<Figures> RunAsync(BenchEnvironment env, int translations, string? lgdDirectory, CancellationToken cancellationToken)
     {
@@ -29,7 +30,7 @@ internal static class AdvisoryImportRun
         var directory = lgdDirectory ?? FindLgd(Directory.GetCurrentDirectory()) ?? FindLgd(AppContext.BaseDirectory);
         if (directory is null)
         {
-            return new Figures("not measured: the LGD directory (shared/data/lgd with districts.csv) was not found; pass --lgd DIR", null, null, null, null, null);
+            return new Figures("not measured: the LGD directory (shared/data/lgd with districts.csv) was not found; pass --lgd DIR", null, null, null, null, null, null);
         }
 
         var lgd = await LgdDirectory.LoadAsync(directory, cancellationToken);
@@ -43,13 +44,16 @@ internal static class AdvisoryImportRun
         // The front of the pipeline alone: read, parse, validate and plan against the (empty) tables, write nothing.
         env.Settings.Status?.Report("the advisory importer, dry run (read, validate, plan)");
         var dryImporter = new AdvisoryImporter(env.Store, env.Scopes.Catalog, lgd, CropCatalog.LoadDefault(), TimeProvider.System, new AdvisoryImportOptions { DryRun = true });
+        var cpu = new SortedDictionary<string, double>(StringComparer.Ordinal);
         AdvisoryImportSummary drySummary;
         TimeSpan dryElapsed;
         await using (var input = File.OpenRead(path))
         {
             var dryStarted = Stopwatch.GetTimestamp();
+            var dryCpu = ProcessCpu();
             drySummary = await dryImporter.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
             dryElapsed = Stopwatch.GetElapsedTime(dryStarted);
+            cpu["dry_run"] = Math.Round((ProcessCpu() - dryCpu).TotalSeconds, 3);
         }
 
         env.Settings.Status?.Report("the advisory importer");
@@ -60,8 +64,10 @@ internal static class AdvisoryImportRun
         await using (var input = File.OpenRead(path))
         {
             var started = Stopwatch.GetTimestamp();
+            var importCpu = ProcessCpu();
             summary = await importer.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
             elapsed = Stopwatch.GetElapsedTime(started);
+            cpu["import"] = Math.Round((ProcessCpu() - importCpu).TotalSeconds, 3);
         }
 
         var status = string.Create(CultureInfo.InvariantCulture, $"measured: {summary.Inserted} advisories inserted, {summary.TranslationsWritten} translations written, {summary.Rejected} rejected, {summary.Errors} errors");
@@ -73,21 +79,22 @@ internal static class AdvisoryImportRun
         var method = string.Create(CultureInfo.InvariantCulture, $"AdvisoryImporter: JSON source, {options.BatchSize} advisories a batch (one bulk write each); rows = translations ({summary.Inserted} advisory rows written besides)");
         var allRows = summary.Inserted + summary.TranslationsWritten;
         env.Settings.Status?.Report("raw: the rows the importer stored, through the raw bulk path");
-        var rawSame = await RawOfStoredRowsAsync(env, cancellationToken);
+        var rawSame = await RawOfStoredRowsAsync(env, cpu, cancellationToken);
         return new Figures(
             status,
             RateFigures.Of(method, summary.TranslationsWritten, elapsed),
             RateFigures.Of("AdvisoryImporter: the same run, rows = advisory rows + translation rows written", allRows, elapsed),
             RateFigures.Of("AdvisoryImporter dry run: read, parse, validate, plan (reads of the empty tables); nothing written; rows = translations", drySummary.Inserted * 2, dryElapsed),
             rawSame,
-            timed.Seconds());
+            timed.Seconds(),
+            cpu);
     }
 
     /// <summary>
     /// The advisory and translation rows the importer stored, read back and loaded again by the raw bulk path (COPY
     /// into plain tables; prepared INSERTs into a new SQLite file): the raw figure for exactly the importer's rows.
     /// </summary>
-    private static async Task<RateFigures> RawOfStoredRowsAsync(BenchEnvironment env, CancellationToken cancellationToken)
+    private static async Task<RateFigures> RawOfStoredRowsAsync(BenchEnvironment env, SortedDictionary<string, double> cpu, CancellationToken cancellationToken)
     {
         var advisory = env.Scopes.Catalog["advisory"];
         var translation = env.Scopes.Catalog["advisory_translation"];
@@ -96,6 +103,7 @@ internal static class AdvisoryImportRun
         var rows = advisories.Count + translations.Count;
         RateFigures a, t;
         string method;
+        var rawCpu = ProcessCpu();
         if (env.Settings.Store == BenchStore.Postgres)
         {
             var cs = env.Database.ConnectionString!;
@@ -118,7 +126,14 @@ internal static class AdvisoryImportRun
             method = "SQLite: prepared INSERTs of the importer's stored advisory and translation rows into a new file, one transaction per table";
         }
 
+        cpu["raw_same_rows"] = Math.Round((ProcessCpu() - rawCpu).TotalSeconds, 3);
         return RateFigures.Of(method, rows, TimeSpan.FromSeconds(a.Seconds + t.Seconds));
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static string? FindLgd(string start)
