@@ -18,13 +18,13 @@ internal static class WireCompressionExtensions
         {
             // Sync bodies carry no secret next to attacker-chosen text, so BREACH does not apply; phones pay per byte.
             options.EnableForHttps = true;
-            options.Providers.Add<BrotliCompressionProvider>();
+            options.Providers.Add<QualityBrotliCompressionProvider>();
             options.Providers.Add<GzipCompressionProvider>();
             options.MimeTypes = ResponseCompressionDefaults.MimeTypes.Append("application/problem+json");
         });
 
-        // Bytes on a GPRS link cost far more than the CPU of a better compression level.
-        builder.Services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Optimal);
+        // Brotli at Sync:BrotliQuality (QualityBrotliCompressionProvider). Gzip is for clients without brotli; bytes
+        // on a GPRS link cost more than the CPU of a better level.
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Optimal);
         builder.Services.AddRequestDecompression();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<SyncHostOptions>>((kestrel, sync) =>

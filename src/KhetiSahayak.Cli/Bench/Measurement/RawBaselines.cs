@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using KhetiSahayak.Cli.Bench.Reports;
+using KhetiSahayak.Server.Features.Sync;
 using KhetiSahayak.Sync.Engine;
 using KhetiSahayak.Sync.Scopes;
 using Microsoft.Data.Sqlite;
@@ -20,11 +21,14 @@ namespace KhetiSahayak.Cli.Bench.Measurement;
 /// </summary>
 internal static class RawBaselines
 {
-    /// <summary>The level the server's response compression uses (WireCompressionExtensions: CompressionLevel.Optimal).</summary>
-    public const CompressionLevel ServerBrotliLevel = CompressionLevel.Optimal;
+    /// <summary>The brotli quality of the server's responses (Sync:BrotliQuality, which the bench leaves at its default).</summary>
+    public const int ServerBrotliQuality = SyncHostOptions.DefaultBrotliQuality;
 
-    /// <summary>The brotli quality .NET maps <see cref="CompressionLevel.Optimal"/> to (BrotliUtils.Quality_Default).</summary>
-    public const int ServerBrotliQuality = 4;
+    /// <summary>
+    /// The quality the server used until it was made configurable (.NET's CompressionLevel.Optimal): bare values are
+    /// also measured at it, so the wire's bytes can be compared with the earlier, denser setting.
+    /// </summary>
+    public const int OptimalBrotliQuality = 4;
 
     private const int Chunk = 10_000;
 
@@ -170,17 +174,19 @@ internal static class RawBaselines
 
     /// <summary>
     /// The rows' values as bare JSON arrays (<c>[[v1,v2,...],[...]]</c>: no column names, no versions; Indic text as
-    /// UTF-8), compressed as one brotli stream at the server's level.
+    /// UTF-8), compressed as one brotli stream at the server's quality and, in the same pass, at quality 4.
     /// </summary>
     public static BareBrotliFigures BareBrotli(TableDefinition table, IEnumerable<object?[]> rows)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(rows);
         var compressed = new ByteCounter();
+        var compressedAtOptimal = new ByteCounter();
         long json;
-        using (var brotli = new BrotliStream(compressed, ServerBrotliLevel, leaveOpen: true))
+        using (var brotli = new BrotliStream(compressed, Quality(ServerBrotliQuality), leaveOpen: true))
+        using (var optimal = new BrotliStream(compressedAtOptimal, Quality(OptimalBrotliQuality), leaveOpen: true))
         {
-            var plain = new ByteCounter(brotli);
+            var plain = new ByteCounter(new TeeStream(brotli, optimal));
             using (var writer = new Utf8JsonWriter(plain, WriterOptions))
             {
                 writer.WriteStartArray();
@@ -199,7 +205,7 @@ internal static class RawBaselines
             json = plain.Count;
         }
 
-        return new BareBrotliFigures(json, compressed.Count, ServerBrotliQuality, "CompressionLevel.Optimal (as the server), one stream");
+        return new BareBrotliFigures(json, compressed.Count, ServerBrotliQuality, "the server's quality (Sync:BrotliQuality default), one stream", compressedAtOptimal.Count);
     }
 
     /// <summary>Writes one row's values as a JSON array, with the engine's encoding of each column type.</summary>
@@ -217,17 +223,19 @@ internal static class RawBaselines
         writer.WriteEndArray();
     }
 
-    /// <summary>Brotli size of a byte buffer at the server's level, in one go.</summary>
+    /// <summary>Brotli size of a byte buffer at the server's quality, in one go.</summary>
     public static long BrotliSize(ReadOnlySpan<byte> data)
     {
         var compressed = new ByteCounter();
-        using (var brotli = new BrotliStream(compressed, ServerBrotliLevel, leaveOpen: true))
+        using (var brotli = new BrotliStream(compressed, Quality(ServerBrotliQuality), leaveOpen: true))
         {
             brotli.Write(data);
         }
 
         return compressed.Count;
     }
+
+    private static BrotliCompressionOptions Quality(int quality) => new() { Quality = quality };
 
     /// <summary>A value as the SQLite stores keep it (as SqliteValues does: UUIDs, dates and timestamps as text).</summary>
     public static object? SqliteValue(object? value) => value switch

@@ -32,14 +32,17 @@ internal sealed record InitialSyncReport : BenchReport
     /// <summary>The same rows inserted into an empty SQLite file with one prepared statement in one transaction.</summary>
     public required RateFigures RawInsert { get; init; }
 
-    /// <summary>The same rows' values as bare JSON arrays, brotli-compressed as one stream at the server's level.</summary>
+    /// <summary>The same rows' values as bare JSON arrays, brotli-compressed as one stream at the server's quality (and at quality 4).</summary>
     public required BareBrotliFigures BareBrotli { get; init; }
 
     /// <summary>Sync rows/s ÷ raw insert rows/s (target ≥ 0.5).</summary>
     public required double InsertRateRatio { get; init; }
 
-    /// <summary>Wire bytes ÷ bare brotli bytes (target ≤ 1.15).</summary>
+    /// <summary>Wire bytes ÷ bare brotli bytes at the server's quality (target ≤ 1.15).</summary>
     public required double WireRatio { get; init; }
+
+    /// <summary>Wire bytes ÷ bare brotli bytes at quality 4, the server's earlier, denser setting.</summary>
+    public required double WireRatioAtQuality4 { get; init; }
 
     /// <summary>Time to write the rows on the server through its store's write sessions (setup, not the sync).</summary>
     public required double SeedSeconds { get; init; }

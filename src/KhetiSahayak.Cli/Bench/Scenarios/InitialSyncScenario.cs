@@ -105,6 +105,7 @@ internal static class InitialSyncScenario
             BareBrotli = bare,
             InsertRateRatio = Math.Round(insertRatio, 3),
             WireRatio = Math.Round(wireRatio, 3),
+            WireRatioAtQuality4 = Math.Round((double)wire / bare.BrotliBytesAtQuality4, 3),
             SeedSeconds = Math.Round(seedTime.TotalSeconds, 3),
             Breakdown = parts,
             Checks =
@@ -119,6 +120,7 @@ internal static class InitialSyncScenario
                 "Memory covers the device and the in-process server together: the heap figure is the sampled managed-heap high-water mark above a post-GC baseline; peak RSS is named by its source.",
                 "A warm-up sync of another farmer (2,000 rows) runs first, so JIT and connection pools are warm.",
                 "Raw insert times only the INSERTs and the commit (rows generated outside the timed part), best of three runs.",
+                "The server compresses at brotli quality 3 (Sync:BrotliQuality); bare_brotli is at the same quality, and wire_ratio_at_quality4 compares the wire with bare values at quality 4 (.NET's CompressionLevel.Optimal, the server's setting until November 2026).",
             ],
         };
     }

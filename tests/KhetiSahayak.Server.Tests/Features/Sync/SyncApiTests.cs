@@ -172,6 +172,43 @@ public abstract class SyncApiTests
     }
 
     [Test]
+    public async Task Pull_BrotliQuality_FollowsConfiguration()
+    {
+        // Sync:BrotliQuality reaches the wire: the same page at quality 11 is clearly smaller than at quality 0, and
+        // both decode to the same rows.
+        var ids = Enumerable.Range(0, 60).Select(_ => Guid.CreateVersion7()).ToList();
+        async Task<(int Bytes, int Rows)> PullAtAsync(int quality)
+        {
+            await using var host = await ServerHost.StartAsync(Store, new Dictionary<string, string?> { ["Sync:BrotliQuality"] = quality.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            var farmer = await host.NewFarmerAsync();
+            foreach (var id in ids)
+            {
+                await host.Harness.ServerUpsertAsync("advisory_translation", SyncHarness.Translation(id, "mr-IN", [481], ["SOYBEAN"], advisoryId: id));
+            }
+
+            using var response = await host.PostAsync("sync/v1/farmer/pull", """{"protocol":1,"scopeVersion":1}""", host.Token(farmer), r => r.Headers.AcceptEncoding.ParseAdd("br"));
+            Assert.That(response.Content.Headers.ContentEncoding, Is.EqualTo(new[] { "br" }));
+            var compressed = await response.Content.ReadAsByteArrayAsync();
+            await using var decoder = new BrotliStream(new MemoryStream(compressed), CompressionMode.Decompress);
+            using var page = await JsonDocument.ParseAsync(decoder);
+            var rows = page.RootElement.GetProperty("changes").EnumerateArray()
+                .Where(t => t.GetProperty("table").GetString() == "advisory_translation")
+                .Sum(t => t.GetProperty("rows").GetArrayLength());
+            return (compressed.Length, rows);
+        }
+
+        var fastest = await PullAtAsync(0);
+        var densest = await PullAtAsync(11);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fastest.Rows, Is.EqualTo(60));
+            Assert.That(densest.Rows, Is.EqualTo(60));
+            Assert.That(densest.Bytes, Is.LessThan(fastest.Bytes * 0.9), $"quality 11: {densest.Bytes} B, quality 0: {fastest.Bytes} B");
+        });
+    }
+
+    [Test]
     public async Task Push_GzipRequestBody_IsDecompressedAndApplied()
     {
         var farmer = await _host.NewFarmerAsync();
