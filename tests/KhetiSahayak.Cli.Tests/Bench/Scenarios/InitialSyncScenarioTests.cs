@@ -35,7 +35,9 @@ public sealed class InitialSyncScenarioTests
             Assert.That(report.RawInsert.RowsPerSecond, Is.GreaterThan(0));
             Assert.That(report.BareBrotli.JsonBytes, Is.GreaterThan(report.BareBrotli.BrotliBytes));
             Assert.That(report.BareBrotli.BrotliBytes, Is.GreaterThan(0));
-            Assert.That(report.BareBrotli.Quality, Is.EqualTo(4));
+            Assert.That(report.BareBrotli.Quality, Is.EqualTo(KhetiSahayak.Server.Features.Sync.SyncHostOptions.DefaultBrotliQuality), "bare values at the server's quality");
+            Assert.That(report.BareBrotli.BrotliBytesAtQuality4, Is.GreaterThan(0).And.LessThan(report.BareBrotli.JsonBytes));
+            Assert.That(report.WireRatioAtQuality4, Is.GreaterThan(0));
             Assert.That(report.InsertRateRatio, Is.GreaterThan(0));
             Assert.That(report.WireRatio, Is.GreaterThan(0));
             Assert.That(report.Checks, Has.Count.EqualTo(2));
