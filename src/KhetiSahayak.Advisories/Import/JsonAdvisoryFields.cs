@@ -592,43 +592,9 @@ internal sealed class JsonAdvisoryFields
                 continue;
             }
 
-            Raw level = default, code = default, district = default;
-            while (true)
+            if (!ReadFields(ref reader, data, "scope_level"u8, "lgd_code"u8, "lgd_district_code"u8, out var level, out var code, out var district))
             {
-                if (!reader.Read())
-                {
-                    return false;
-                }
-
-                if (reader.TokenType == JsonTokenType.EndObject)
-                {
-                    break;
-                }
-
-                bool read;
-                if (reader.ValueTextEquals("scope_level"u8))
-                {
-                    read = Value(ref reader, data, out level);
-                }
-
-                else if (reader.ValueTextEquals("lgd_code"u8))
-                {
-                    read = Value(ref reader, data, out code);
-                }
-
-                else if (reader.ValueTextEquals("lgd_district_code"u8))
-                {
-                    read = Value(ref reader, data, out district);
-                }
-
-                else
-                {
-                    read = reader.Read() && reader.TrySkip();
-                }
-                if (!read)
-                {
-                    return false;
-                }
+                return false;
             }
 
             _targetItems.Add(new RawTarget(JsonValueKind.Object, level, code, district));
@@ -705,46 +671,58 @@ internal sealed class JsonAdvisoryFields
                 continue;
             }
 
-            Raw title = default, body = default, sms = default;
-            while (true)
+            if (!ReadFields(ref reader, data, "title"u8, "body"u8, "sms_text"u8, out var title, out var body, out var sms))
             {
-                if (!reader.Read())
-                {
-                    return false;
-                }
-
-                if (reader.TokenType == JsonTokenType.EndObject)
-                {
-                    break;
-                }
-
-                bool read;
-                if (reader.ValueTextEquals("title"u8))
-                {
-                    read = Value(ref reader, data, out title);
-                }
-
-                else if (reader.ValueTextEquals("body"u8))
-                {
-                    read = Value(ref reader, data, out body);
-                }
-
-                else if (reader.ValueTextEquals("sms_text"u8))
-                {
-                    read = Value(ref reader, data, out sms);
-                }
-
-                else
-                {
-                    read = reader.Read() && reader.TrySkip();
-                }
-                if (!read)
-                {
-                    return false;
-                }
+                return false;
             }
 
             _translationItems.Add(new RawTranslation(lang, JsonValueKind.Object, title, body, sms));
+        }
+    }
+
+    /// <summary>
+    /// The rest of an object whose start the reader is on: the values of three named properties (the last of each
+    /// name wins); other properties are skipped. False when the data ends first.
+    /// </summary>
+    private static bool ReadFields(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, out Raw a, out Raw b, out Raw c)
+    {
+        a = default;
+        b = default;
+        c = default;
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return true;
+            }
+
+            bool read;
+            if (reader.ValueTextEquals(first))
+            {
+                read = Value(ref reader, data, out a);
+            }
+            else if (reader.ValueTextEquals(second))
+            {
+                read = Value(ref reader, data, out b);
+            }
+            else if (reader.ValueTextEquals(third))
+            {
+                read = Value(ref reader, data, out c);
+            }
+            else
+            {
+                read = reader.Read() && reader.TrySkip();
+            }
+
+            if (!read)
+            {
+                return false;
+            }
         }
     }
 
