@@ -125,106 +125,87 @@ internal sealed class JsonAdvisoryFields
             {
                 read = Value(ref reader, data, out _advisoryId);
             }
-
             else if (reader.ValueTextEquals("version"u8))
             {
                 read = Value(ref reader, data, out _version);
             }
-
             else if (reader.ValueTextEquals("source_type"u8))
             {
                 read = Value(ref reader, data, out _sourceType);
             }
-
             else if (reader.ValueTextEquals("issuing_office"u8))
             {
                 read = ReadOffice(ref reader, data);
             }
-
             else if (reader.ValueTextEquals("bulletin_ref"u8))
             {
                 read = Value(ref reader, data, out _bulletinRef);
             }
-
             else if (reader.ValueTextEquals("category"u8))
             {
                 read = Value(ref reader, data, out _category);
             }
-
             else if (reader.ValueTextEquals("severity"u8))
             {
                 read = Value(ref reader, data, out _severity);
             }
-
             else if (reader.ValueTextEquals("imd_colour"u8))
             {
                 read = Value(ref reader, data, out _imdColour);
             }
-
             else if (reader.ValueTextEquals("season"u8))
             {
                 read = Value(ref reader, data, out _season);
             }
-
             else if (reader.ValueTextEquals("crop_codes"u8))
             {
                 read = ReadValues(ref reader, data, _cropItems, out _cropCodes);
             }
-
             else if (reader.ValueTextEquals("stage_codes"u8))
             {
                 read = ReadValues(ref reader, data, _stageItems, out _stageCodes);
             }
-
             else if (reader.ValueTextEquals("pest_disease_code"u8))
             {
                 read = Value(ref reader, data, out _pestDiseaseCode);
             }
-
             else if (reader.ValueTextEquals("targets"u8))
             {
                 read = ReadTargets(ref reader, data);
             }
-
             else if (reader.ValueTextEquals("recommended_inputs"u8))
             {
                 read = ReadInputs(ref reader, data);
             }
-
             else if (reader.ValueTextEquals("issued_at"u8))
             {
                 read = Value(ref reader, data, out _issuedAt);
             }
-
             else if (reader.ValueTextEquals("valid_from"u8))
             {
                 read = Value(ref reader, data, out _validFrom);
             }
-
             else if (reader.ValueTextEquals("valid_to"u8))
             {
                 read = Value(ref reader, data, out _validTo);
             }
-
             else if (reader.ValueTextEquals("status"u8))
             {
                 read = Value(ref reader, data, out _status);
             }
-
             else if (reader.ValueTextEquals("primary_lang"u8))
             {
                 read = Value(ref reader, data, out _primaryLang);
             }
-
             else if (reader.ValueTextEquals("translations"u8))
             {
                 read = ReadTranslations(ref reader, data);
             }
-
             else
             {
                 read = reader.Read() && reader.TrySkip();
             }
+
             if (!read)
             {
                 return false;
@@ -502,16 +483,15 @@ internal sealed class JsonAdvisoryFields
             {
                 read = Value(ref reader, data, out _officeName);
             }
-
             else if (reader.ValueTextEquals("lgd_district_code"u8))
             {
                 read = Value(ref reader, data, out _officeDistrict);
             }
-
             else
             {
                 read = reader.Read() && reader.TrySkip();
             }
+
             if (!read)
             {
                 return false;
