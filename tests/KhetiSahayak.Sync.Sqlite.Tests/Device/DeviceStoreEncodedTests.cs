@@ -15,27 +15,9 @@ namespace KhetiSahayak.Sync.Sqlite.Tests.Device;
 /// <see cref="PullResponse"/> store: the same text, integers and reals, the same versions, guards and errors.
 /// </summary>
 [TestFixture]
-public sealed class DeviceStoreEncodedTests
+public sealed class DeviceStoreEncodedTests : DeviceStoreFixture
 {
     private const string AdvisoryColumns = """["advisory_id","version","source_type","issuing_office","bulletin_ref","category","severity","imd_colour","season","crop_codes","stage_codes","pest_disease_code","district_codes","block_codes","recommended_inputs","issued_at","valid_from","valid_to","status","primary_lang"]""";
-
-    private string _dir = string.Empty;
-    private ScopeDefinition _scope = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "ks-device-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-        _scope = ScopeLoader.LoadDirectory(RepoPaths.SyncScopes).Find("farmer", 1)!;
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     [Test]
     public async Task ApplyPullPageAsync_AwkwardValues_StoresTheSameAsTheDecodedPage()
@@ -184,8 +166,6 @@ public sealed class DeviceStoreEncodedTests
         });
     }
 
-    private Task<DeviceStore> OpenAsync(string name) => DeviceStore.OpenAsync(Path.Combine(_dir, name), _scope, CancellationToken.None);
-
     private static string Page(bool hasMore, string cursor, params string[] tables) =>
         $$"""{"cursor":{{JsonSerializer.Serialize(cursor)}},"hasMore":{{(hasMore ? "true" : "false")}},"changes":[{{string.Join(",", tables)}}]}""";
 
@@ -216,7 +196,7 @@ public sealed class DeviceStoreEncodedTests
                 continue;
             }
 
-            var d = await decodedDevice.ApplyPullPageAsync(Decode(json, _scope), CancellationToken.None);
+            var d = await decodedDevice.ApplyPullPageAsync(Decode(json, Scope), CancellationToken.None);
             using var page = Encoded(json);
             var e = await encodedDevice.ApplyPullPageAsync(page, CancellationToken.None);
             decodedCounts = (decodedCounts.Item1 + d.Upserts, decodedCounts.Item2 + d.Deletes);
@@ -229,7 +209,7 @@ public sealed class DeviceStoreEncodedTests
     private async Task<Outcome> OutcomeAsync(DeviceStore device, (int, int) counts)
     {
         var rows = new List<string>();
-        foreach (var st in _scope.PulledTables)
+        foreach (var st in Scope.PulledTables)
         {
             var literals = string.Join(" || '|' || ", st.Table.Columns.Select(c => $"quote(\"{c.Name}\")").Prepend("quote(_ks_version)"));
             await using var cmd = device.Connection.CreateCommand();

@@ -9,26 +9,8 @@ namespace KhetiSahayak.Sync.Sqlite.Tests.Device;
 
 /// <summary>Installing a snapshot on the device replica: all pages and the cursor in one transaction, or nothing.</summary>
 [TestFixture]
-public sealed class DeviceStoreSnapshotTests
+public sealed class DeviceStoreSnapshotTests : DeviceStoreFixture
 {
-    private string _dir = string.Empty;
-    private ScopeDefinition _scope = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "ks-device-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-        _scope = ScopeLoader.LoadDirectory(RepoPaths.SyncScopes).Find("farmer", 1)!;
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
     [Test]
     public async Task ApplySnapshotAsync_CompletePages_AppliesRowsWithVersionsAndStoresLastCursor()
     {
@@ -78,11 +60,9 @@ public sealed class DeviceStoreSnapshotTests
         });
     }
 
-    private Task<DeviceStore> OpenAsync() => DeviceStore.OpenAsync(Path.Combine(_dir, "device.db"), _scope, CancellationToken.None);
-
     private PullResponse Page(Guid key, long version, bool hasMore, string cursor)
     {
-        var table = _scope.Tables.Single(t => t.Name == "advisory_translation").Table;
+        var table = Scope.Tables.Single(t => t.Name == "advisory_translation").Table;
         var values = new object?[table.Columns.Count];
         foreach (var (name, value) in Translation(key, "mr-IN", [481], ["SOYBEAN"]))
         {

@@ -9,28 +9,8 @@ namespace KhetiSahayak.Sync.Sqlite.Tests.Device;
 
 /// <summary>The device replica: triggers capture what the app writes with plain SQL, and nothing sync writes.</summary>
 [TestFixture]
-public sealed class DeviceStoreTests
+public sealed class DeviceStoreTests : DeviceStoreFixture
 {
-    private string _dir = string.Empty;
-    private ScopeDefinition _scope = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "ks-device-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-        _scope = ScopeLoader.LoadDirectory(RepoPaths.SyncScopes).Find("farmer", 1)!;
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private Task<DeviceStore> OpenAsync() => DeviceStore.OpenAsync(Path.Combine(_dir, "device.db"), _scope, CancellationToken.None);
-
     [Test]
     public async Task Triggers_AppInsertThenUpdate_OnePendingInsertWithTheLatestValues()
     {
@@ -54,7 +34,7 @@ public sealed class DeviceStoreTests
         await using var device = await OpenAsync();
         var plot = Guid.CreateVersion7();
         var farmer = Guid.CreateVersion7();
-        var table = _scope.Tables.Single(t => t.Name == "farm_plot").Table;
+        var table = Scope.Tables.Single(t => t.Name == "farm_plot").Table;
         var changes = new TableChanges("farm_plot", table.Columns.Select(c => c.Name).ToArray());
         var values = new object?[table.Columns.Count];
         values[table.Ordinal("plot_id")] = plot;
