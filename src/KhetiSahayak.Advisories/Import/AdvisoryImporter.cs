@@ -83,23 +83,45 @@ public sealed class AdvisoryImporter
         var now = _time.GetUtcNow();
         var batch = new List<Pending>(_options.BatchSize);
         var batchIds = new HashSet<Guid>();
+        var writingIds = new HashSet<Guid>();
         var recordIssues = new List<AdvisoryImportIssue>();
         Task<Outcome>? writing = null;
 
         // The batch being filled goes to the store once the one before it is done: a record sees every earlier one.
+        // Its planning reads need not wait when it shares no advisory with the batch still being written (nothing
+        // that batch writes can change their answer), so they overlap that batch's writes instead of following them.
         async Task HandOffAsync()
         {
+            Task? planning = null;
+            if (batch.Count > 0 && (writing is null || !writingIds.Overlaps(batchIds)))
+            {
+                var early = batch;
+                planning = Task.Run(() => PlanAsync(early, now, cancellationToken), cancellationToken);
+            }
+
             if (writing is not null)
             {
-                run.Apply(await writing);
+                try
+                {
+                    run.Apply(await writing);
+                }
+                catch when (planning is not null)
+                {
+                    await Task.WhenAny(planning);
+                    _ = planning.Exception;
+                    throw;
+                }
+
                 writing = null;
             }
 
             if (batch.Count > 0)
             {
                 var full = batch;
-                writing = Task.Run(() => FlushAsync(full, now, cancellationToken), cancellationToken);
+                var planned = planning;
+                writing = Task.Run(() => FlushAsync(full, planned, now, cancellationToken), cancellationToken);
                 batch = new List<Pending>(_options.BatchSize);
+                (writingIds, batchIds) = (batchIds, writingIds);
                 batchIds.Clear();
             }
         }
@@ -160,15 +182,9 @@ public sealed class AdvisoryImporter
     /// whole batch; then, if anything changes, one write session that locks the advisories it writes (one statement),
     /// re-plans those someone else wrote meanwhile, and hands every row to the store's bulk path.
     /// </summary>
-    private async Task<Outcome> FlushAsync(List<Pending> batch, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome> FlushAsync(List<Pending> batch, Task? planning, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Plan against committed state without a transaction: a batch with nothing new opens no write session at all.
-        await LoadStoredAsync(batch, cancellationToken);
-        foreach (var p in batch)
-        {
-            p.Plan = PlanFor(p, now);
-        }
-
+        await (planning ?? PlanAsync(batch, now, cancellationToken));
         var outcome = new Outcome();
         var writers = batch.Where(p => Writes(p.Plan)).ToList();
         if (!_options.DryRun && writers.Count > 0)
@@ -239,6 +255,19 @@ public sealed class AdvisoryImporter
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// Plans a batch against committed state without a transaction (two set reads): a batch with nothing new opens no
+    /// write session at all.
+    /// </summary>
+    private async Task PlanAsync(List<Pending> batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await LoadStoredAsync(batch, cancellationToken);
+        foreach (var p in batch)
+        {
+            p.Plan = PlanFor(p, now);
+        }
     }
 
     private static bool Writes(Plan plan) => plan is Plan.Insert or Plan.Update or Plan.StatusChange;

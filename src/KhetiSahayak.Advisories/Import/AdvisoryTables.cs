@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using KhetiSahayak.Sync.Engine;
 using KhetiSahayak.Sync.Scopes;
@@ -124,20 +123,38 @@ internal sealed class AdvisoryTables
     public static string Json(IReadOnlyList<long> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var sb = new StringBuilder(2 + (values.Count * 8)).Append('[');
+
+        // Measured first, then written once into the string: no builder and no per-number strings.
+        var length = 2 + Math.Max(0, values.Count - 1);
         for (var i = 0; i < values.Count; i++)
         {
-            sb.Append(i == 0 ? string.Empty : ",").Append(values[i].ToString(CultureInfo.InvariantCulture));
+            length += Digits(values[i]);
         }
 
-        return sb.Append(']').ToString();
+        return string.Create(length, values, static (span, list) =>
+        {
+            span[0] = '[';
+            var at = 1;
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (i > 0)
+                {
+                    span[at++] = ',';
+                }
+
+                list[i].TryFormat(span[at..], out var written, default, CultureInfo.InvariantCulture);
+                at += written;
+            }
+
+            span[at] = ']';
+        });
     }
 
     /// <inheritdoc cref="Json(IReadOnlyList{long})"/>
     public static string Json(IReadOnlyList<string> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var sb = new StringBuilder(2 + (values.Count * 16)).Append('[');
+        var length = 2 + Math.Max(0, values.Count - 1);
         for (var i = 0; i < values.Count; i++)
         {
             if (values[i].AsSpan().ContainsAnyExcept(CodeCharacters))
@@ -145,10 +162,40 @@ internal sealed class AdvisoryTables
                 return JsonSerializer.Serialize(values);
             }
 
-            sb.Append(i == 0 ? "\"" : ",\"").Append(values[i]).Append('"');
+            length += values[i].Length + 2;
         }
 
-        return sb.Append(']').ToString();
+        return string.Create(length, values, static (span, list) =>
+        {
+            span[0] = '[';
+            var at = 1;
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (i > 0)
+                {
+                    span[at++] = ',';
+                }
+
+                span[at++] = '"';
+                list[i].CopyTo(span[at..]);
+                at += list[i].Length;
+                span[at++] = '"';
+            }
+
+            span[at] = ']';
+        });
+    }
+
+    /// <summary>Characters of <paramref name="value"/> written in decimal (a minus sign counts).</summary>
+    private static int Digits(long value)
+    {
+        var n = value < 0 ? 2 : 1;
+        for (var v = value / 10; v != 0; v /= 10)
+        {
+            n++;
+        }
+
+        return n;
     }
 
     private static readonly SearchValues<char> CodeCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");

@@ -140,8 +140,10 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
             cropsValid = false;
         }
 
-        foreach (var crop in source.CropCodes)
+        // Index loops over the source's lists: foreach over an IReadOnlyList allocates an enumerator each time.
+        for (var i = 0; i < source.CropCodes.Count; i++)
         {
+            var crop = source.CropCodes[i];
             if (crop.IsMissing || !crops.TryResolveCrop(crop.Text!.Trim(), out var canonical))
             {
                 Add(crop, AdvisoryImportReasons.UnknownCrop, $"'{crop.Text}' is not a crop code of the catalog");
@@ -156,8 +158,9 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
         }
 
         var stageCodes = new List<string>();
-        foreach (var stage in source.StageCodes)
+        for (var i = 0; i < source.StageCodes.Count; i++)
         {
+            var stage = source.StageCodes[i];
             var code = stage.Text?.Trim().ToUpperInvariant() ?? string.Empty;
             var known = cropsValid && cropCodes.Count > 0 ? IsStageOfAny(cropCodes, code) : crops.IsKnownStage(code);
             if (!known)
@@ -177,8 +180,9 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
         var states = new List<long>();
         var districts = new List<long>();
         var blocks = new List<(long Code, SourceValue Value)>();
-        foreach (var target in source.Targets)
+        for (var i = 0; i < source.Targets.Count; i++)
         {
+            var target = source.Targets[i];
             var level = Enum(target.Level, AdvisoryVocabulary.TargetLevels, required: true);
             if (level is null || Code(target.Code) is not { } code)
             {
@@ -261,8 +265,9 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
 
         // A handful of languages at most: a list beats hashing them.
         var seen = new List<string>(source.Translations.Count);
-        foreach (var t in source.Translations)
+        for (var i = 0; i < source.Translations.Count; i++)
         {
+            var t = source.Translations[i];
             var lang = Enum(t.Lang, AdvisoryVocabulary.Languages, required: true);
             if (lang is null)
             {
@@ -384,8 +389,9 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
     /// <summary>True when the record lists <paramref name="lang"/> with text (valid or not: its own issues say what is wrong).</summary>
     private static bool ListsTranslation(IReadOnlyList<SourceTranslation> translations, string lang)
     {
-        foreach (var t in translations)
+        for (var i = 0; i < translations.Count; i++)
         {
+            var t = translations[i];
             if (t.Lang.Text is { } l && string.Equals(l.Trim(), lang, StringComparison.OrdinalIgnoreCase) && !t.Declared)
             {
                 return true;

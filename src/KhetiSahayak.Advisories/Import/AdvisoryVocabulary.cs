@@ -33,11 +33,13 @@ public static class AdvisoryVocabulary
     public static bool TryCanonical(IReadOnlyList<string> list, string value, out string canonical)
     {
         ArgumentNullException.ThrowIfNull(list);
-        foreach (var item in list)
+
+        // By index: foreach over an IReadOnlyList allocates an enumerator, and this runs for every closed-list field.
+        for (var i = 0; i < list.Count; i++)
         {
-            if (string.Equals(item, value, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(list[i], value, StringComparison.OrdinalIgnoreCase))
             {
-                canonical = item;
+                canonical = list[i];
                 return true;
             }
         }

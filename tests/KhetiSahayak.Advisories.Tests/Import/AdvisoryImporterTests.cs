@@ -207,6 +207,115 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
     }
 
     [Test]
+    public async Task ImportAsync_OneAdvisoryInConsecutiveBatches_EachBatchSeesTheOneBefore()
+    {
+        // Batches of two: [A1, B1] [C1, A2] [D1, A2 again]. The second and third batches share A with the batch before
+        // them, so they are planned only once it is written.
+        Guid a = Guid.CreateVersion7(), b = Guid.CreateVersion7(), c = Guid.CreateVersion7(), d = Guid.CreateVersion7();
+        var csv = new CsvText()
+            .Advisory(a)
+            .Advisory(b)
+            .Advisory(c)
+            .Advisory(a, ("version", "2"), ("title", "Soybean: stem fly, second spray"))
+            .Advisory(d)
+            .Advisory(a, ("version", "2"), ("title", "Soybean: stem fly, second spray"));
+
+        var summary = await ImportAsync(csv.ToString(), AdvisoryInputFormat.Csv, new AdvisoryImportOptions { BatchSize = 2 });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Inserted, Is.EqualTo(4), AdvisoryImportReport.ToText(summary));
+            Assert.That(summary.Updated, Is.EqualTo(1));
+            Assert.That(summary.Unchanged, Is.EqualTo(1));
+            Assert.That(summary.Errors, Is.Zero);
+            Assert.That(summary.TranslationsWritten, Is.EqualTo(10));
+        });
+        var stored = (await AdvisoriesAsync()).Single(r => Equals(Value(Advisory, r, "advisory_id"), a));
+        Assert.That(Value(Advisory, stored, "version"), Is.EqualTo(2L));
+        Assert.That((await TranslationsAsync(a)).Select(t => Value(Translation, t, "title")), Is.All.EqualTo("Soybean: stem fly, second spray"));
+    }
+
+    [Test]
+    public async Task ImportAsync_ReimportAcrossBatchesWithSomeChanged_WritesExactlyThoseAndMovesNoOtherStamp()
+    {
+        var ids = Enumerable.Range(0, 9).Select(_ => Guid.CreateVersion7()).ToArray();
+        var first = new CsvText();
+        foreach (var id in ids)
+        {
+            first.Advisory(id);
+        }
+
+        var options = new AdvisoryImportOptions { BatchSize = 2 };
+        await ImportAsync(first.ToString(), AdvisoryInputFormat.Csv, options);
+        var before = await StampsAsync();
+
+        // Advisories 2 and 7 get a new version with a new title, 5 is withdrawn at the same version; the rest repeat.
+        var second = new CsvText();
+        for (var i = 0; i < ids.Length; i++)
+        {
+            second.Advisory(ids[i], i switch
+            {
+                2 or 7 => [("version", "2"), ("title", $"revised {i}")],
+                5 => [("status", "withdrawn")],
+                _ => [],
+            });
+        }
+
+        var summary = await ImportAsync(second.ToString(), AdvisoryInputFormat.Csv, options);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Updated, Is.EqualTo(3), AdvisoryImportReport.ToText(summary));
+            Assert.That(summary.Unchanged, Is.EqualTo(6));
+            Assert.That(summary.Inserted, Is.Zero);
+            Assert.That(summary.Errors, Is.Zero);
+        });
+        var after = await StampsAsync();
+        Guid[] changed = [ids[2], ids[5], ids[7]];
+        foreach (var (key, advisoryId) in before.Keys.Select(k => (k, AdvisoryOf(k))))
+        {
+            if (changed.Contains(advisoryId))
+            {
+                Assert.That(after[key], Is.Not.EqualTo(before[key]), $"row {key} of changed advisory {advisoryId} was not rewritten");
+            }
+            else
+            {
+                Assert.That(after[key], Is.EqualTo(before[key]), $"row {key} of unchanged advisory {advisoryId} was rewritten");
+            }
+        }
+
+        Assert.That((await TranslationsAsync(ids[7])).Select(t => Value(Translation, t, "title")), Is.All.EqualTo("revised 7"));
+        Assert.That((await TranslationsAsync(ids[5])).Select(t => Value(Translation, t, "status")), Is.All.EqualTo("withdrawn"));
+
+        Guid AdvisoryOf(Guid key) => ids.Contains(key) ? key : ids.Single(id => TranslationIds.For(id, "mr-IN") == key || TranslationIds.For(id, "en-IN") == key);
+    }
+
+    [Test]
+    public async Task ImportAsync_InvalidRecord_NamesItsRowAndFieldAndLeavesItsStoredRowsAsTheyWere()
+    {
+        Guid kept = Guid.CreateVersion7(), bad = Guid.CreateVersion7();
+        await ImportAsync(new CsvText().Advisory(kept).Advisory(bad).ToString(), AdvisoryInputFormat.Csv);
+        var before = await StampsAsync();
+        var titles = (await TranslationsAsync(bad)).Select(t => Value(Translation, t, "title")).ToList();
+
+        // Rows 2-3 are the first advisory, unchanged; the second's new version (rows 4-5) targets an unknown district.
+        var csv = new CsvText()
+            .Advisory(kept)
+            .Advisory(bad, ("version", "2"), ("title", "new"), ("district_codes", "999999"));
+        var summary = await ImportAsync(csv.ToString(), AdvisoryInputFormat.Csv);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Rejected, Is.EqualTo(1));
+            Assert.That(summary.Unchanged, Is.EqualTo(1));
+            Assert.That(summary.Changed, Is.Zero);
+        });
+        Assert.That(summary.Issues.Select(i => (i.Record, i.Row, i.Field, i.Code)), Does.Contain((2L, (long?)4, "district_codes", AdvisoryImportReasons.UnknownLgdCode)), AdvisoryImportReport.ToText(summary));
+        Assert.That(await StampsAsync(), Is.EqualTo(before));
+        Assert.That((await TranslationsAsync(bad)).Select(t => Value(Translation, t, "title")), Is.EqualTo(titles));
+    }
+
+    [Test]
     public async Task ImportAsync_CsvAndJsonOfOneAdvisory_StoreTheSameRows()
     {
         var csv = new CsvText()
@@ -394,6 +503,10 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
         var rows = await device.ReadAllAsync(Translation, CancellationToken.None);
         return rows.Where(r => Equals(r[1], advisoryId)).ToList();
     }
+
+    /// <summary>The change-tracking stamp of every advisory and translation row, by key.</summary>
+    private async Task<Dictionary<Guid, long>> StampsAsync() =>
+        (await AdvisoriesAsync()).Concat(await TranslationsAsync()).ToDictionary(r => (Guid)r.Values[0]!, r => r.Version);
 
     private async Task<List<(object? Key, long Version)>> VersionsAsync() =>
         (await AdvisoriesAsync()).Concat(await TranslationsAsync()).Select(r => (r.Values[0], r.Version)).OrderBy(r => r.Item1?.ToString(), StringComparer.Ordinal).ToList();
