@@ -257,8 +257,8 @@ public sealed class SqliteChangeReaderTests
             }
         }
 
-        // Small pages, so the page boundaries (which depend on each value's estimated size) are compared too.
-        var options = new SyncEngineOptions { PageMaxRows = 3, PageMaxBytes = 20_000 };
+        // Pages of about 1 KB, so their boundaries (set by each value's estimated size) are compared too.
+        var options = new SyncEngineOptions { PageMaxRows = 100, PageMaxBytes = 1_024 };
         await using var small = await SyncHarness.CreateAsync(new SqliteServerStore(_path), options);
         var principal = FarmerPrincipal(farmer, Guid.CreateVersion7());
         string? stringCursor = null, utf8Cursor = null;
