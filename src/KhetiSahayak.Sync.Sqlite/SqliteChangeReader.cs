@@ -1,4 +1,5 @@
 using System.Globalization;
+using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Scopes;
 using KhetiSahayak.Sync.Stores;
 using Microsoft.Data.Sqlite;
@@ -12,11 +13,12 @@ namespace KhetiSahayak.Sync.Sqlite;
 /// each a separate native call behind the reader's own bookkeeping, and that was most of a page's server time while
 /// SQLite's own work was a small part (measured with kheti bench initial-sync). Here each cell is one storage-class
 /// call and one value call, and UUIDs parse from their UTF-8 bytes. The values are those
-/// <see cref="SqliteValues.Read(ColumnType, System.Data.Common.DbDataReader, int)"/> gives.
+/// <see cref="SqliteValues.Read(ColumnType, System.Data.Common.DbDataReader, int)"/> gives; with a
+/// <see cref="Utf8TextBuffer"/>, text and JSON cells come as <see cref="Utf8Text"/> standing for the same strings.
 /// </summary>
 internal static class SqliteChangeReader
 {
-    public static List<ChangeRow> Read(SqliteConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, TableDefinition table, bool withValues, CancellationToken cancellationToken)
+    public static List<ChangeRow> Read(SqliteConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, TableDefinition table, bool withValues, Utf8TextBuffer? text, CancellationToken cancellationToken)
     {
         var db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
         var rc = raw.sqlite3_prepare_v2(db, sql, out var stmt);
@@ -55,7 +57,7 @@ internal static class SqliteChangeReader
                 var values = new object?[columns.Count];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = SqliteValues.Read(columns[i].Type, stmt, 3 + i);
+                    values[i] = SqliteValues.Read(columns[i].Type, stmt, 3 + i, text);
                 }
 
                 var key = values[table.KeyOrdinal] is Guid g ? g.ToString() : throw new InvalidOperationException("row without key");

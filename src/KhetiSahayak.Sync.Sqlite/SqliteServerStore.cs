@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Relational;
 using KhetiSahayak.Sync.Scopes;
 using KhetiSahayak.Sync.Stores;
@@ -206,6 +207,6 @@ public sealed class SqliteServerStore : RelationalServerStore
 
     protected override object? FromDb(ColumnType type, DbDataReader reader, int ordinal) => SqliteValues.Read(type, reader, ordinal);
 
-    protected override Task<IReadOnlyList<ChangeRow>> ReadChangeRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, TableDefinition table, bool withValues, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ChangeRow>>(SqliteChangeReader.Read((SqliteConnection)connection, sql, parameters, table, withValues, cancellationToken));
+    protected override Task<IReadOnlyList<ChangeRow>> ReadChangeRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, TableDefinition table, bool withValues, Utf8TextBuffer? text, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ChangeRow>>(SqliteChangeReader.Read((SqliteConnection)connection, sql, parameters, table, withValues, text, cancellationToken));
 }

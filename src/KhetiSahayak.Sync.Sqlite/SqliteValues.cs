@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Scopes;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -101,6 +102,22 @@ internal static class SqliteValues
             default:
                 return FromDb(type, raw.sqlite3_column_blob(stmt, ordinal).ToArray());
         }
+    }
+
+    /// <summary>
+    /// As <see cref="Read(ColumnType, sqlite3_stmt, int)"/>, but a text or JSON cell stored as well-formed UTF-8 comes
+    /// as a <see cref="Utf8Text"/> in <paramref name="text"/>, its bytes copied straight from SQLite's; it stands for
+    /// the same string. Ill-formed text decodes to a string with U+FFFD as before, so the page JSON is the same.
+    /// </summary>
+    public static object? Read(ColumnType type, sqlite3_stmt stmt, int ordinal, Utf8TextBuffer? text)
+    {
+        if (text is not null && type is ColumnType.Text or ColumnType.Json && raw.sqlite3_column_type(stmt, ordinal) == raw.SQLITE_TEXT)
+        {
+            var utf8 = raw.sqlite3_column_blob(stmt, ordinal);
+            return (object?)text.TryAdd(utf8) ?? Encoding.UTF8.GetString(utf8);
+        }
+
+        return Read(type, stmt, ordinal);
     }
 
     /// <summary>Reads a value from a JSON object SQLite built with json_object() over stored values.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -96,7 +97,10 @@ public sealed class SqliteChangeReaderTests
                 }
             }
 
-            actual = SqliteChangeReader.Read(conn, sql, parameters, table, withValues: true, CancellationToken.None);
+            actual = SqliteChangeReader.Read(conn, sql, parameters, table, withValues: true, text: null, CancellationToken.None);
+            using var text = new Utf8TextBuffer();
+            var utf8 = SqliteChangeReader.Read(conn, sql, parameters, table, withValues: true, text, CancellationToken.None);
+            AssertStandsForTheStrings(utf8, actual, table);
         }
 
         Assert.That(actual, Has.Count.EqualTo(rows.Length));
@@ -202,6 +206,120 @@ public sealed class SqliteChangeReaderTests
         Assert.That(decoded[ids[3]][table.Ordinal("ratings")], Is.EqualTo("{\"mr\":\"उच्च\",\"q\":\"\\\"x\\\"\"}"));
         Assert.That(decoded[ids[4]][table.Ordinal("sampled_on")], Is.EqualTo(new DateOnly(2026, 6, 1)));
         Assert.That(decoded[ids[5]][table.Ordinal("ph")], Is.Null);
+    }
+
+    [Test]
+    public async Task Pull_WithUtf8TextBuffer_WritesTheSamePageJsonByteForByte()
+    {
+        var farmer = await H.SeedFarmerAsync(481, 4436);
+        string[] texts =
+        [
+            "he said \"hi\"",
+            "back\\slash \\u0041 not an escape",
+            "\u0000\u0001\b\f\t\n\r\u001f\u007f\u0080\u009f controls",
+            "कीड नियंत्रण: फवारणी करा। ०१२३ क़ ड़्",
+            "🌾😀👩‍🌾 <b>&amp;</b> ' + ` = /",
+            string.Empty,
+            "\u2028\u2029\u00ad\u200b\u200d\ufeff\ufffd\ufffe\uffff\ufdd0\u0378 odd code points",
+            "\ud800 lone surrogates \udfff",
+            "é ñ ß € 中文 𝄞",
+            new string('क', 40_000) + "😀",
+        ];
+        var ids = new List<Guid>();
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var id = Guid.CreateVersion7();
+            ids.Add(id);
+            var values = SoilTest(id, farmer, texts[i], i % 2 == 0);
+            values["shc_number"] = i % 3 == 0 ? null : texts[texts.Length - 1 - i];
+            values["ratings"] = i switch
+            {
+                0 => "{\"mr\":\"उच्च\",\"q\":\"\\\"x\\\"\"}",
+                1 => "[\"<b>&'+`/\",\"\\u00e9\\u0928\",\"😀\"]",
+                2 => "{\"a\":[1.50,true,null,1e5]}",
+                _ => null,
+            };
+            await H.ServerUpsertAsync("soil_test", values);
+        }
+
+        // What SQLite can hold that a .NET string cannot: ill-formed UTF-8 (a stray byte, a cut sequence, an overlong
+        // NUL, an encoded surrogate), kept as strings with U+FFFD on both paths.
+        string[] illFormed = ["41ff42", "41c3", "c080", "eda080", "f4908080"];
+        await using (var conn = new SqliteConnection("Data Source=" + _path))
+        {
+            await conn.OpenAsync();
+            for (var i = 0; i < illFormed.Length; i++)
+            {
+                await using var update = conn.CreateCommand();
+                update.CommandText = $"UPDATE soil_test SET source = CAST(x'{illFormed[i]}' AS TEXT) WHERE soil_test_id = @id";
+                update.Parameters.AddWithValue("@id", ids[i].ToString("D"));
+                await update.ExecuteNonQueryAsync();
+            }
+        }
+
+        // Pages of about 1 KB, so their boundaries (set by each value's estimated size) are compared too.
+        var options = new SyncEngineOptions { PageMaxRows = 100, PageMaxBytes = 1_024 };
+        await using var small = await SyncHarness.CreateAsync(new SqliteServerStore(_path), options);
+        var principal = FarmerPrincipal(farmer, Guid.CreateVersion7());
+        string? stringCursor = null, utf8Cursor = null;
+        var pages = 0;
+        var sawUtf8 = false;
+        bool more;
+        do
+        {
+            var asStrings = await small.Engine.PullAsync(principal, "farmer", 1, stringCursor, CancellationToken.None);
+            using var text = new Utf8TextBuffer();
+            var asUtf8 = await small.Engine.PullAsync(principal, "farmer", 1, utf8Cursor, text, CancellationToken.None);
+            sawUtf8 |= asUtf8.Changes.SelectMany(c => c.Upserts).SelectMany(r => r.Values).Any(v => v is Utf8Text);
+
+            Assert.That(Encoding.UTF8.GetString(PageJson(asUtf8)), Is.EqualTo(Encoding.UTF8.GetString(PageJson(asStrings))), $"page {pages}");
+            Assert.That(PageJson(asUtf8), Is.EqualTo(PageJson(asStrings)), $"page {pages}");
+            stringCursor = asStrings.Cursor;
+            utf8Cursor = asUtf8.Cursor;
+            more = asStrings.HasMore;
+            Assert.That(asUtf8.HasMore, Is.EqualTo(more));
+            pages++;
+        }
+        while (more);
+
+        Assert.That(sawUtf8, Is.True, "no text came as UTF-8");
+        Assert.That(pages, Is.GreaterThanOrEqualTo(3));
+    }
+
+    [Test]
+    public void Utf8Text_AfterItsBufferIsDisposed_CannotBeRead()
+    {
+        var text = new Utf8TextBuffer();
+        var value = text.TryAdd("कीड"u8)!;
+        Assert.That(value.ToString(), Is.EqualTo("कीड"));
+
+        text.Dispose();
+
+        Assert.That(() => value.ToString(), Throws.TypeOf<ObjectDisposedException>());
+    }
+
+    /// <summary>Each value read with a buffer is the string read without one, or a <see cref="Utf8Text"/> of it.</summary>
+    private static void AssertStandsForTheStrings(List<ChangeRow> utf8, List<ChangeRow> strings, TableDefinition table)
+    {
+        Assert.That(utf8, Has.Count.EqualTo(strings.Count));
+        for (var r = 0; r < strings.Count; r++)
+        {
+            Assert.That((utf8[r].Key, utf8[r].Version, utf8[r].Deleted), Is.EqualTo((strings[r].Key, strings[r].Version, strings[r].Deleted)), $"row {r}");
+            for (var i = 0; strings[r].Values is { } values && i < values.Length; i++)
+            {
+                var value = utf8[r].Values![i];
+                if (value is Utf8Text t)
+                {
+                    Assert.That(values[i], Is.TypeOf<string>(), $"row {r}, {table.Columns[i].Name}");
+                    Assert.That(t.ToString(), Is.EqualTo(values[i]), $"row {r}, {table.Columns[i].Name}");
+                    Assert.That(t.Utf16Length, Is.EqualTo(((string)values[i]!).Length), $"row {r}, {table.Columns[i].Name}");
+                }
+                else
+                {
+                    Assert.That(value, Is.EqualTo(values[i]), $"row {r}, {table.Columns[i].Name}");
+                }
+            }
+        }
     }
 
     private byte[] PageJson(PullResponse page)

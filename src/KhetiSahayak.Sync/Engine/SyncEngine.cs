@@ -477,7 +477,15 @@ public sealed class SyncEngine(
     }
 
     /// <summary>Serves one page of changes for the principal's view of the scope, starting at (or resuming) a cursor.</summary>
-    public async Task<PullResponse> PullAsync(SyncPrincipal principal, string scopeName, int scopeVersion, string? cursorToken, CancellationToken cancellationToken)
+    public Task<PullResponse> PullAsync(SyncPrincipal principal, string scopeName, int scopeVersion, string? cursorToken, CancellationToken cancellationToken) =>
+        PullAsync(principal, scopeName, scopeVersion, cursorToken, null, cancellationToken);
+
+    /// <summary>
+    /// Serves one page as <see cref="PullAsync(SyncPrincipal, string, int, string?, CancellationToken)"/> does, for a
+    /// caller that writes it as JSON (<see cref="PullPageJson"/>) and drops it: text and JSON values may come as
+    /// <see cref="Utf8Text"/> held in <paramref name="text"/>, readable until the caller disposes it. Same page, same JSON.
+    /// </summary>
+    public async Task<PullResponse> PullAsync(SyncPrincipal principal, string scopeName, int scopeVersion, string? cursorToken, Utf8TextBuffer? text, CancellationToken cancellationToken)
     {
         var scope = ResolveScope(principal, scopeName, scopeVersion);
         SyncCursor cursor;
@@ -553,7 +561,7 @@ public sealed class SyncEngine(
             var limit = rowCount == 0
                 ? Math.Min(remaining, 256)
                 : (int)Math.Clamp(((long)(options.PageMaxBytes - bytes) * rowCount / Math.Max(1, bytes)) + 1, 1, remaining);
-            var rows = await store.ReadChangesAsync(new ChangeQuery(st, cursor.Phase, parameters, previous, cursor.From, cursor.To!, cursor.AfterVersion, cursor.AfterKey, limit), cancellationToken);
+            var rows = await store.ReadChangesAsync(new ChangeQuery(st, cursor.Phase, parameters, previous, cursor.From, cursor.To!, cursor.AfterVersion, cursor.AfterKey, limit, text), cancellationToken);
             TableChanges? tc = changes.Count > 0 && changes[^1].Table == st.Name ? changes[^1] : null;
             var consumed = 0;
             ChangeRow? last = null;
@@ -608,7 +616,7 @@ public sealed class SyncEngine(
 
     /// <summary>
     /// Starts a snapshot: a pull for <paramref name="parameters"/> (no device) of everything visible at the current
-    /// watermark. Pass the returned cursor to <see cref="PullAsync"/> with <see cref="SnapshotPrincipal"/> until no page
+    /// watermark. Pass the returned cursor to <see cref="PullAsync(SyncPrincipal, string, int, string?, CancellationToken)"/> with <see cref="SnapshotPrincipal"/> until no page
     /// is left; the last page's cursor is at rest and device-less, and any device of the scope may continue from it.
     /// </summary>
     public async Task<string> BeginSnapshotAsync(ScopeDefinition scope, ScopeParameters parameters, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Scopes;
 
 namespace KhetiSahayak.Sync.Engine;
@@ -129,6 +130,11 @@ public static class ValueCodec
             case Guid g: writer.WriteStringValue(g); break;
             case string s when type == ColumnType.Json: writer.WriteRawValue(s, skipInputValidation: false); break;
             case string s: writer.WriteStringValue(s); break;
+
+            // The same JSON as the string it stands for: the writer escapes UTF-8 input as it escapes UTF-16 (tested
+            // in ValueCodecTests), and the buffer takes only well-formed UTF-8.
+            case Utf8Text t when type == ColumnType.Json: writer.WriteRawValue(t.Utf8, skipInputValidation: false); break;
+            case Utf8Text t: writer.WriteStringValue(t.Utf8); break;
             case long l: writer.WriteNumberValue(l); break;
             case double d: writer.WriteNumberValue(d); break;
             case bool b: writer.WriteBooleanValue(b); break;
@@ -206,6 +212,9 @@ public static class ValueCodec
     {
         null => 4,
         string s => s.Length + 2 + (s.Length / 2),
+
+        // As the string it stands for, so a page holds the same rows either way.
+        Utf8Text t => t.Utf16Length + 2 + (t.Utf16Length / 2),
         Guid => 38,
         long => 8,
         double => 12,

@@ -132,16 +132,17 @@ public abstract class RelationalServerStore : IServerStore
 
         await using var conn = await OpenConnectionAsync(cancellationToken);
         var withValues = query.Phase is PullPhase.Delta or PullPhase.Entered;
-        return await ReadChangeRowsAsync(conn, sql, bag.Values, table, withValues, cancellationToken);
+        return await ReadChangeRowsAsync(conn, sql, bag.Values, table, withValues, query.Text, cancellationToken);
     }
 
     /// <summary>
     /// Runs a pull query built by <see cref="ReadChangesAsync"/> and reads its rows. Its columns are the row key and the
     /// version, then, when <paramref name="withValues"/>, <c>_deleted</c> and the table's columns in catalog order; a row
     /// without values (or deleted) is a delete on the device. A store whose driver has a cheaper way to read many cells
-    /// than <see cref="FromDb"/> per cell overrides this, and must give the same rows.
+    /// than <see cref="FromDb"/> per cell overrides this, and must give the same rows. <paramref name="text"/> (may be
+    /// null) is where such a store may keep text cells as <see cref="Utf8Text"/>; this reader gives strings.
     /// </summary>
-    protected internal virtual async Task<IReadOnlyList<ChangeRow>> ReadChangeRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, TableDefinition table, bool withValues, CancellationToken cancellationToken)
+    protected internal virtual async Task<IReadOnlyList<ChangeRow>> ReadChangeRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, TableDefinition table, bool withValues, Utf8TextBuffer? text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(parameters);

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using KhetiSahayak.Sync.Engine;
+using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Scopes;
 using NUnit.Framework;
 
@@ -34,6 +35,113 @@ public sealed class ValueCodecTests
 
         Assert.That(ok, Is.True);
         Assert.That(value, Is.EqualTo(JsonSerializer.Serialize(doc.RootElement, Relaxed)));
+    }
+
+    private static IEnumerable<JavaScriptEncoder> Encoders() =>
+    [
+        JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        JavaScriptEncoder.Default,
+        JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    ];
+
+    // A page's text comes from the store as UTF-8 (Utf8Text) and must be written exactly as its string was: every code
+    // point, in runs of 128, through each encoder a writer of this code base uses.
+    [TestCaseSource(nameof(Encoders))]
+    public void WriteJson_Utf8TextOfEveryCodePoint_SameBytesAsTheString(JavaScriptEncoder encoder)
+    {
+        using var text = new Utf8TextBuffer();
+        var run = new System.Text.StringBuilder();
+        for (var first = 0; first <= 0x10FFFF; first += 128)
+        {
+            run.Clear();
+            for (var c = first; c < first + 128; c++)
+            {
+                if (c is < 0xD800 or > 0xDFFF)
+                {
+                    run.Append(char.ConvertFromUtf32(c)).Append(c % 7 == 0 ? "\\\"a" : string.Empty);
+                }
+            }
+
+            var s = run.ToString();
+            var utf8 = text.TryAdd(System.Text.Encoding.UTF8.GetBytes(s))!;
+            Assert.That(utf8.Utf16Length, Is.EqualTo(s.Length));
+            Assert.That(Written(encoder, ColumnType.Text, utf8), Is.EqualTo(Written(encoder, ColumnType.Text, s)), $"code points from U+{first:X4}");
+        }
+    }
+
+    [TestCase("")]
+    [TestCase("\"")]
+    [TestCase("\u0000\u001f\u007f\u0080")]
+    [TestCase("\ud83c\udf3e<>&'`+/\\")]
+    [TestCase("\ufeff\ufffe\uffff\u2028\u2029\u00ad")]
+    public void WriteJson_Utf8Text_SameBytesAsTheString(string s)
+    {
+        using var text = new Utf8TextBuffer();
+        var utf8 = text.TryAdd(System.Text.Encoding.UTF8.GetBytes(s))!;
+
+        foreach (var encoder in Encoders())
+        {
+            Assert.That(Written(encoder, ColumnType.Text, utf8), Is.EqualTo(Written(encoder, ColumnType.Text, s)));
+        }
+
+        Assert.That(ValueCodec.EstimateSize(utf8), Is.EqualTo(ValueCodec.EstimateSize(s)));
+    }
+
+    [TestCase("[490,532,481]")]
+    [TestCase("{\"mr\":\"कापूस\",\"q\":\"\\\"x\\\"\",\"e\":\"😀\"}")]
+    [TestCase("[ 1 , {\"a\" : [] } ]")]
+    public void WriteJson_Utf8TextInJsonColumn_SameBytesAsTheString(string s)
+    {
+        using var text = new Utf8TextBuffer();
+        var utf8 = text.TryAdd(System.Text.Encoding.UTF8.GetBytes(s))!;
+
+        Assert.That(Written(JavaScriptEncoder.Default, ColumnType.Json, utf8), Is.EqualTo(Written(JavaScriptEncoder.Default, ColumnType.Json, s)));
+    }
+
+    [Test]
+    public void WriteJson_Utf8TextInJsonColumnNotJson_RefusedAsTheStringIs()
+    {
+        using var text = new Utf8TextBuffer();
+        var utf8 = text.TryAdd("[1,"u8)!;
+
+        Assert.That(() => Written(JavaScriptEncoder.Default, ColumnType.Json, "[1,"), Throws.InstanceOf<JsonException>().Or.InstanceOf<ArgumentException>());
+        Assert.That(() => Written(JavaScriptEncoder.Default, ColumnType.Json, utf8), Throws.InstanceOf<JsonException>().Or.InstanceOf<ArgumentException>());
+    }
+
+    [TestCase(new byte[] { 0x41, 0xFF, 0x42 })]
+    [TestCase(new byte[] { 0x41, 0xC3 })]
+    [TestCase(new byte[] { 0xC0, 0x80 })]
+    [TestCase(new byte[] { 0xED, 0xA0, 0x80 })]
+    [TestCase(new byte[] { 0xF4, 0x90, 0x80, 0x80 })]
+    public void TryAdd_IllFormedUtf8_Refused(byte[] bytes)
+    {
+        using var text = new Utf8TextBuffer();
+
+        Assert.That(text.TryAdd(bytes), Is.Null);
+    }
+
+    [Test]
+    public void TryAdd_TextsLargerThanABlock_EachKeptWhole()
+    {
+        using var text = new Utf8TextBuffer();
+        var texts = Enumerable.Range(0, 40).Select(i => new string((char)('a' + (i % 26)), i * 5_000) + "क").ToArray();
+
+        var values = texts.Select(t => text.TryAdd(System.Text.Encoding.UTF8.GetBytes(t))!).ToArray();
+
+        Assert.That(values.Select(v => v.ToString()), Is.EqualTo(texts));
+    }
+
+    private static byte[] Written(JavaScriptEncoder encoder, ColumnType type, object value)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = encoder }))
+        {
+            writer.WriteStartArray();
+            ValueCodec.WriteJson(writer, type, value);
+            writer.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     [Test]

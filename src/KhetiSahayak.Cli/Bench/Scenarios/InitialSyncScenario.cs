@@ -149,8 +149,10 @@ internal static class InitialSyncScenario
         var replica = await KhetiSahayak.Sync.Sqlite.Device.DeviceStore.OpenAsync(replicaPath, env.FarmerScope, cancellationToken);
         do
         {
+            // The page's text kept as UTF-8 until its JSON is written, as the HTTP handler does.
+            using var text = new Utf8TextBuffer();
             var e0 = Stopwatch.GetTimestamp();
-            var page = await engine.PullAsync(principal, env.FarmerScope.Name, env.FarmerScope.Version, cursor, cancellationToken);
+            var page = await engine.PullAsync(principal, env.FarmerScope.Name, env.FarmerScope.Version, cursor, text, cancellationToken);
             engineTime += Stopwatch.GetElapsedTime(e0);
             cursor = page.Cursor;
             more = page.HasMore;

@@ -45,7 +45,9 @@ internal static class SnapshotWriter
             var cursor = await engine.BeginSnapshotAsync(scope, parameters, cancellationToken);
             while (true)
             {
-                var page = await engine.PullAsync(principal, scope.Name, scope.Version, cursor, cancellationToken);
+                // The page's text stays UTF-8 from the store to the file, as in a sync answer.
+                using var text = new Utf8TextBuffer();
+                var page = await engine.PullAsync(principal, scope.Name, scope.Version, cursor, text, cancellationToken);
                 cursor = page.Cursor;
 
                 // Intermediate cursors are bound to no device and would only confuse a client: the last one is the one.

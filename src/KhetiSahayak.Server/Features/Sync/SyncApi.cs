@@ -92,6 +92,7 @@ internal static class SyncApi
 
         PushResponse? push = null;
         PullResponse? page = null;
+        Utf8TextBuffer? text = null;
         using (var lease = admission.TryEnter())
         {
             if (!lease.IsAcquired)
@@ -110,9 +111,11 @@ internal static class SyncApi
 
                 if (call != SyncCall.Push)
                 {
+                    // The page's text stays UTF-8 from the store to the response; the result returns the buffer.
+                    text = new Utf8TextBuffer();
                     try
                     {
-                        page = await engine.PullAsync(principal, scope.Name, scope.Version, request.Cursor, cancellationToken);
+                        page = await engine.PullAsync(principal, scope.Name, scope.Version, request.Cursor, text, cancellationToken);
                     }
                     catch (SyncProtocolException ex) when (push is not null)
                     {
@@ -123,13 +126,19 @@ internal static class SyncApi
             }
             catch (SyncProtocolException ex)
             {
+                text?.Dispose();
                 return Refuse(stats, SyncProblems.From(ex));
+            }
+            catch
+            {
+                text?.Dispose();
+                throw;
             }
         }
 
         stats.RowsDown = page?.Changes.Sum(c => c.Upserts.Count + c.Deletes.Count) ?? 0;
         stats.Outcome = "ok";
-        return new SyncWireResult(scope, request.Mutations, push, page);
+        return new SyncWireResult(scope, request.Mutations, push, page, text);
     }
 
     private static ProblemHttpResult Refuse(SyncRequestStats stats, ProblemHttpResult problem)

@@ -11,9 +11,10 @@ namespace KhetiSahayak.Server.Features.Sync;
 /// <summary>
 /// Writes a sync answer (PROTOCOL.md, "Responses"): push results, then a pull page with column names once per table
 /// and each row as a positional array <c>[version, v1, v2, ...]</c>. Values are encoded by <see cref="ValueCodec"/> with
-/// their column types, straight into the response pipe.
+/// their column types, straight into the response pipe; text the page holds in <paramref name="text"/> is copied through
+/// as UTF-8, and the buffer is disposed once the answer is written (or has failed).
 /// </summary>
-internal sealed class SyncWireResult(ScopeDefinition scope, IReadOnlyList<Mutation> pushed, PushResponse? push, PullResponse? page) : IResult
+internal sealed class SyncWireResult(ScopeDefinition scope, IReadOnlyList<Mutation> pushed, PushResponse? push, PullResponse? page, Utf8TextBuffer? text = null) : IResult
 {
     // Bytes between flushes to the network (and so through the compressor). Counted from the writer's committed and
     // pending bytes: BytesPending alone never reaches this, since the writer hands each 4 KB pipe segment over as it
@@ -29,6 +30,18 @@ internal sealed class SyncWireResult(ScopeDefinition scope, IReadOnlyList<Mutati
     public PullResponse? Page => page;
 
     public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        try
+        {
+            await WriteAsync(httpContext);
+        }
+        finally
+        {
+            text?.Dispose();
+        }
+    }
+
+    private async Task WriteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var response = httpContext.Response;

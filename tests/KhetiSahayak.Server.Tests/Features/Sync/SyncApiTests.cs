@@ -5,6 +5,7 @@ using System.Text.Json;
 using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Sqlite.Device;
 using KhetiSahayak.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 
 namespace KhetiSahayak.Server.Tests.Features.Sync;
@@ -169,6 +170,64 @@ public abstract class SyncApiTests
             Assert.That(compressed, Has.Length.LessThan(Encoding.UTF8.GetByteCount(json) / 2));
             Assert.That(json, Does.Contain(expectedTitle), "Indic text as UTF-8, not \\u escapes");
         });
+    }
+
+    [Test]
+    public async Task Pull_TextNeedingEscapes_AnswerIsTheStringPagesJsonByteForByte()
+    {
+        var farmer = await _host.NewFarmerAsync();
+        string[] texts =
+        [
+            "he said \"hi\" \\ back\\slash",
+            "\u0001\t\n\r\u001f\u007f\u0085 controls (PostgreSQL text holds no NUL)",
+            "कीड नियंत्रण: फवारणी करा। ०१२३",
+            "🌾😀👩‍🌾 <b>&amp;</b> ' + ` /",
+            string.Empty,
+            "\u2028\u2029\u00ad\u200d\ufeff\ufffd\uffff\u0378",
+            "é ñ ß € 中文 𝄞",
+        ];
+        foreach (var text in texts)
+        {
+            var row = SyncHarness.Translation(Guid.CreateVersion7(), "mr-IN", [481], ["SOYBEAN"]);
+            row["title"] = text;
+            row["body"] = text + " " + text;
+            row["sms_text"] = text.Length % 2 == 0 ? null : text;
+            await _host.Harness.ServerUpsertAsync("advisory_translation", row);
+        }
+
+        using var response = await _host.PostAsync("sync/v1/farmer/pull", """{"protocol":1,"scopeVersion":1}""", _host.Token(farmer));
+        var answer = await response.Content.ReadAsByteArrayAsync();
+
+        // The same page through the server's engine as decoded values (strings), written with the server's encoder.
+        var engine = _host.Services.GetRequiredService<KhetiSahayak.Sync.Engine.SyncEngine>();
+        var page = await engine.PullAsync(farmer, "farmer", 1, null, CancellationToken.None);
+        var expected = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(expected, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) }))
+        {
+            writer.WriteStartObject();
+            foreach (var _ in PullPageJson.WriteProperties(writer, _host.Harness.Farmer, page))
+            {
+            }
+
+            writer.WriteEndObject();
+        }
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(page.Changes.Single(c => c.Table == "advisory_translation").Upserts, Has.Count.EqualTo(texts.Length));
+        // From hasMore on: the cursor leads the page and carries the store's watermark, which on PostgreSQL moves
+        // between the two reads.
+        var rest = AfterCursor(answer);
+        var expectedRest = AfterCursor(expected.WrittenSpan.ToArray());
+        Assert.That(Encoding.UTF8.GetString(rest), Is.EqualTo(Encoding.UTF8.GetString(expectedRest)));
+        Assert.That(rest, Is.EqualTo(expectedRest));
+
+        static byte[] AfterCursor(byte[] json)
+        {
+            Assert.That(json.AsSpan().StartsWith("{\"cursor\":\""u8), Is.True);
+            var at = json.AsSpan().IndexOf(",\"hasMore\":"u8);
+            Assert.That(at, Is.GreaterThan(0));
+            return json[at..];
+        }
     }
 
     [Test]

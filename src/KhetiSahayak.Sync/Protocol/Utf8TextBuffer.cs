@@ -1,0 +1,68 @@
+using System.Buffers;
+using System.Text;
+
+namespace KhetiSahayak.Sync.Protocol;
+
+/// <summary>
+/// Holds the text cells of the pull pages a caller writes as JSON and then drops (the HTTP answer, a snapshot file):
+/// a store copies each cell's UTF-8 bytes into pooled blocks and puts a <see cref="Utf8Text"/> in the row instead of a
+/// string. A page of advisories is mostly text; as strings it was most of the server's garbage, decoded from UTF-8
+/// only to be encoded back by the JSON writer. Dispose it once the pages are written: the blocks go back to the pool
+/// and the page's <see cref="Utf8Text"/> values can no longer be read. Not thread-safe: one page writer at a time.
+/// </summary>
+public sealed class Utf8TextBuffer : IDisposable
+{
+    // Below the large-object heap's 85,000 bytes, so a block the pool cannot keep is cheap garbage; a 512 KB page is
+    // a handful of blocks.
+    private const int BlockSize = 64 * 1024;
+
+    private readonly List<byte[]> _blocks = [];
+    private byte[]? _current;
+    private int _used;
+    private bool _disposed;
+
+    /// <summary>
+    /// Copies <paramref name="utf8"/> into the buffer as a <see cref="Utf8Text"/>, or gives null when the bytes are not
+    /// well-formed UTF-8: the caller then keeps the string decoding gives (with U+FFFD), as it would without a buffer.
+    /// </summary>
+    public Utf8Text? TryAdd(ReadOnlySpan<byte> utf8)
+    {
+        ThrowIfDisposed();
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            return null;
+        }
+
+        var utf16Length = Encoding.UTF8.GetCharCount(utf8);
+        if (_current is null || _current.Length - _used < utf8.Length)
+        {
+            _current = ArrayPool<byte>.Shared.Rent(Math.Max(BlockSize, utf8.Length));
+            _blocks.Add(_current);
+            _used = 0;
+        }
+
+        var offset = _used;
+        utf8.CopyTo(_current.AsSpan(offset));
+        _used += utf8.Length;
+        return new Utf8Text(this, _current, offset, utf8.Length, utf16Length);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var block in _blocks)
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+
+        _blocks.Clear();
+        _current = null;
+    }
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}
