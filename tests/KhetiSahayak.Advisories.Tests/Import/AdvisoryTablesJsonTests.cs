@@ -27,4 +27,19 @@ public sealed class AdvisoryTablesJsonTests
 
         Assert.That(AdvisoryTables.Json(new[] { "SOYBEAN", "PEARL_MILLET" }), Is.EqualTo("[\"SOYBEAN\",\"PEARL_MILLET\"]"));
     }
+
+    [Test]
+    public void Json_NumbersAtEveryDigitCountBoundary_MatchTheSerializer()
+    {
+        // The list is measured before it is written: each power of ten, its neighbours and the extremes of long.
+        var edges = new List<long> { 0, long.MinValue, long.MaxValue, long.MinValue + 1 };
+        for (long p = 1; p <= long.MaxValue / 10; p *= 10)
+        {
+            edges.AddRange([p - 1, p, -p, -(p - 1), (p * 10) - 1, -((p * 10) - 1)]);
+        }
+
+        Assert.That(AdvisoryTables.Json(edges), Is.EqualTo(JsonSerializer.Serialize<IReadOnlyList<long>>(edges)));
+        Assert.That(AdvisoryTables.Json(Array.Empty<long>()), Is.EqualTo("[]"));
+        Assert.That(AdvisoryTables.Json(Array.Empty<string>()), Is.EqualTo("[]"));
+    }
 }
