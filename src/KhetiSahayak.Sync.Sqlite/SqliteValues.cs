@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using KhetiSahayak.Sync.Protocol;
@@ -76,6 +77,7 @@ internal static class SqliteValues
     /// text decodes as <see cref="SqliteDataReader.GetString"/> does (invalid UTF-8 becomes U+FFFD), and a cell stored
     /// with another storage class than its column's goes through <see cref="FromDb"/> like the reader's GetValue.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static object? Read(ColumnType type, sqlite3_stmt stmt, int ordinal)
     {
         var storage = raw.sqlite3_column_type(stmt, ordinal);
@@ -109,6 +111,7 @@ internal static class SqliteValues
     /// as a <see cref="Utf8Text"/> in <paramref name="text"/>, its bytes copied straight from SQLite's; it stands for
     /// the same string. Ill-formed text decodes to a string with U+FFFD as before, so the page JSON is the same.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static object? Read(ColumnType type, sqlite3_stmt stmt, int ordinal, Utf8TextBuffer? text)
     {
         if (text is not null && type is ColumnType.Text or ColumnType.Json && raw.sqlite3_column_type(stmt, ordinal) == raw.SQLITE_TEXT)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Unicode;
 using KhetiSahayak.Sync.Engine;
@@ -238,7 +239,11 @@ public sealed partial class DeviceStore
         return (upserts, deletes);
     }
 
+    // Optimized at its first call rather than tiered: an app's first sync runs this loop a hundred thousand times in a
+    // process that has just started, and tiering would run most of it as unoptimized, then instrumented, code, and
+    // recompile it meanwhile. The same goes for the methods it calls per value.
     /// <summary>A <c>rows</c> array, the reader on its start: each row is bound value by value and upserted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ApplyEncodedRows(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string name, TableDefinition table, List<string> columnNames, bool replacing, bool anyPending)
     {
         var upsert = RawUpsert(table, anyPending);
@@ -336,6 +341,7 @@ public sealed partial class DeviceStore
     /// Binds the value the reader is on (and moves past it) in the form the decoded path stores: the bytes themselves
     /// when they already are that form, otherwise <see cref="ValueCodec.TryFromJson"/> then <see cref="SqliteValues.ToDb"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BindEncoded(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ColumnDefinition column, BindTarget target)
     {
         var token = reader.TokenType;

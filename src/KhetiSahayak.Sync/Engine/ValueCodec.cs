@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Scopes;
@@ -121,7 +122,11 @@ public static class ValueCodec
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
     }
 
+    // Per value of a page: optimized at its first call rather than tiered up, so a node that has just started (a
+    // scale-out at a sowing peak, the bench's in-process server) serves its first big pulls with optimized code instead
+    // of unoptimized and instrumented code (see DeviceStore.ApplyEncodedRows).
     /// <summary>Writes a CLR value as JSON.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteJson(Utf8JsonWriter writer, ColumnType type, object? value)
     {
         switch (value)

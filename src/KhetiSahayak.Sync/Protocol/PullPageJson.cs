@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using KhetiSahayak.Sync.Engine;
 using KhetiSahayak.Sync.Scopes;
@@ -40,14 +41,7 @@ public static class PullPageJson
             writer.WriteStartArray("rows");
             foreach (var row in changes.Upserts)
             {
-                writer.WriteStartArray();
-                writer.WriteNumberValue(row.Version);
-                for (var i = 0; i < types.Length; i++)
-                {
-                    ValueCodec.WriteJson(writer, types[i], row.Values[i]);
-                }
-
-                writer.WriteEndArray();
+                WriteRow(writer, types, row);
                 yield return ++written;
             }
 
@@ -60,6 +54,21 @@ public static class PullPageJson
 
             writer.WriteEndArray();
             writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    // Out of the iterator, whose MoveNext the runtime only optimizes late, and optimized at its first call: a first
+    // sync writes every row through here (see ValueCodec.WriteJson).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteRow(Utf8JsonWriter writer, ColumnType[] types, PulledRow row)
+    {
+        writer.WriteStartArray();
+        writer.WriteNumberValue(row.Version);
+        for (var i = 0; i < types.Length; i++)
+        {
+            ValueCodec.WriteJson(writer, types[i], row.Values[i]);
         }
 
         writer.WriteEndArray();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace KhetiSahayak.Sync.Protocol;
@@ -16,6 +17,11 @@ public sealed class Utf8TextBuffer : IDisposable
     // a handful of blocks.
     private const int BlockSize = 64 * 1024;
 
+    // Throws on ill-formed input instead of substituting U+FFFD, so one pass both validates and counts UTF-16 units
+    // (Utf8.IsValid and then GetCharCount read every byte twice). Ill-formed text in a store is rare enough that the
+    // exception costs nothing overall.
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly List<byte[]> _blocks = [];
     private byte[]? _current;
     private int _used;
@@ -25,15 +31,20 @@ public sealed class Utf8TextBuffer : IDisposable
     /// Copies <paramref name="utf8"/> into the buffer as a <see cref="Utf8Text"/>, or gives null when the bytes are not
     /// well-formed UTF-8: the caller then keeps the string decoding gives (with U+FFFD), as it would without a buffer.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Utf8Text? TryAdd(ReadOnlySpan<byte> utf8)
     {
         ThrowIfDisposed();
-        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        int utf16Length;
+        try
+        {
+            utf16Length = Strict.GetCharCount(utf8);
+        }
+        catch (DecoderFallbackException)
         {
             return null;
         }
 
-        var utf16Length = Encoding.UTF8.GetCharCount(utf8);
         if (_current is null || _current.Length - _used < utf8.Length)
         {
             _current = ArrayPool<byte>.Shared.Rent(Math.Max(BlockSize, utf8.Length));

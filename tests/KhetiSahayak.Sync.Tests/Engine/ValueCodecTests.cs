@@ -120,6 +120,41 @@ public sealed class ValueCodecTests
         Assert.That(text.TryAdd(bytes), Is.Null);
     }
 
+    // TryAdd validates and counts in one pass: it must refuse exactly what Utf8.IsValid refuses and count as
+    // GetCharCount does, for random mixes of ASCII, multi-byte sequences and their broken pieces.
+    [Test]
+    public void TryAdd_RandomBytes_RefusesExactlyIllFormedAndCountsUtf16()
+    {
+        using var text = new Utf8TextBuffer();
+        var random = new Random(20261204);
+        byte[][] pieces =
+        [
+            "a"u8.ToArray(), "\""u8.ToArray(), "é"u8.ToArray(), "न"u8.ToArray(), "😀"u8.ToArray(),
+            [0x80], [0xC3], [0xE0, 0xA4], [0xF0, 0x9F, 0x98], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xFF],
+        ];
+        for (var n = 0; n < 5_000; n++)
+        {
+            var bytes = new List<byte>();
+            var count = random.Next(0, 40);
+            for (var i = 0; i < count; i++)
+            {
+                // Mostly well-formed pieces, so both outcomes are common.
+                var piece = random.Next(10) < 8 ? pieces[random.Next(5)] : pieces[random.Next(pieces.Length)];
+                bytes.AddRange(piece);
+            }
+
+            var input = bytes.ToArray();
+            var added = text.TryAdd(input);
+
+            Assert.That(added is not null, Is.EqualTo(System.Text.Unicode.Utf8.IsValid(input)), Convert.ToHexString(input));
+            if (added is not null)
+            {
+                Assert.That(added.Utf16Length, Is.EqualTo(System.Text.Encoding.UTF8.GetCharCount(input)), Convert.ToHexString(input));
+                Assert.That(added.Utf8.ToArray(), Is.EqualTo(input));
+            }
+        }
+    }
+
     [Test]
     public void TryAdd_TextsLargerThanABlock_EachKeptWhole()
     {

@@ -15,6 +15,12 @@ internal sealed record InitialSyncReport : BenchReport
 
     public required double RowsPerSecond { get; init; }
 
+    /// <summary>
+    /// CPU this process used during the sync (device and in-process server together, every thread): on a shared machine
+    /// it moves far less than <see cref="Seconds"/>, so it is the figure to compare builds by.
+    /// </summary>
+    public required double CpuSeconds { get; init; }
+
     public required long Requests { get; init; }
 
     public required long Retries { get; init; }

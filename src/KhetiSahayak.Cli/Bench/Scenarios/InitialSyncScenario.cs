@@ -47,9 +47,11 @@ internal static class InitialSyncScenario
         settings.Status?.Report($"syncing {rows:N0} rows to a fresh device");
         await using var device = await env.NewDeviceAsync(BenchEnvironment.Farmer(farmerId), cancellationToken);
         var memory = MemorySampler.Start();
+        var cpuBefore = ProcessCpu();
         var started = Stopwatch.GetTimestamp();
         var sync = await device.SyncAsync(cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = ProcessCpu() - cpuBefore;
         var memoryFigures = await memory.StopAsync();
         await memory.DisposeAsync();
         var transportTime = device.Transport.Elapsed;
@@ -94,6 +96,7 @@ internal static class InitialSyncScenario
             Pages = sync.Pages,
             Seconds = Math.Round(seconds, 3),
             RowsPerSecond = Math.Round(rate, 1),
+            CpuSeconds = Math.Round(cpu.TotalSeconds, 3),
             Requests = stats.Requests,
             Retries = stats.Retries,
             WireBytesUp = stats.BytesSent,
@@ -309,6 +312,12 @@ internal static class InitialSyncScenario
             responseBytes,
             wireBytes - responseBytes,
             Math.Round((double)pulledRows / Math.Max(1, pages), 1));
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     /// <summary>A pull page as the server writes it (the shared <see cref="PullPageJson"/>).</summary>
