@@ -344,6 +344,29 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
     protected override string JsonArrayOverlaps(string expression, string listParameter) =>
         $"EXISTS (SELECT 1 FROM jsonb_array_elements_text({expression}::jsonb) e(v) WHERE e.v = ANY({listParameter}::text[]))";
 
+    /// <summary>
+    /// The planning read of the bulk importer. Its statement is auto-prepared, and a generic plan made while the table
+    /// was empty (a first import) kept scanning it for every batch as the import filled it: 100 batches of 1,000 keys
+    /// into an empty advisory table spent 1.3 s in reads that found nothing. So the plan is made for each call, from
+    /// the table as it is, and on an indexed column each key is one index probe (a lateral subquery the planner
+    /// cannot turn into a hash join over the whole table); other columns keep the semi-join.
+    /// </summary>
+    protected override string RowsInSql(TableDefinition table, string column, string listParameter)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var indexed = column == table.Key || table.Indexes.Any(i => i.Length > 0 && i[0] == column);
+        if (!indexed)
+        {
+            return $"SET plan_cache_mode = force_custom_plan; {base.RowsInSql(table, column, listParameter)}; RESET plan_cache_mode";
+        }
+
+        var columns = string.Join(", ", table.Columns.Select(c => "t." + Q(c.Name)));
+        return "SET plan_cache_mode = force_custom_plan; " +
+            $"SELECT r.* FROM (SELECT DISTINCT unnest({listParameter}::uuid[]) AS v) k CROSS JOIN LATERAL " +
+            $"(SELECT {VersionAsInteger("t")} AS ks_version, {columns} FROM {Q(table.Name)} t WHERE t.{Q(column)} = k.v AND NOT t._deleted OFFSET 0) r " +
+            $"ORDER BY r.{Q(table.Key)}; RESET plan_cache_mode";
+    }
+
     protected override object ListParameter(object list) => list;
 
     protected override object WatermarkParameter(string watermark) => watermark;

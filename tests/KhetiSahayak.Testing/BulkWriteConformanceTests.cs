@@ -233,6 +233,33 @@ public abstract class BulkWriteConformanceTests
         Assert.That(await device.ReadAllAsync(Translation, CancellationToken.None), Has.Count.EqualTo(5));
     }
 
+    [Test]
+    public async Task ReadRowsInAsync_RepeatedValuesOnKeyAndIndexedColumn_EachLiveRowOnceInKeyOrder()
+    {
+        var table = H.Catalog[Translation];
+        var advisory = Guid.CreateVersion7();
+        var rows = Enumerable.Range(0, 4).Select(_ => Row(Guid.CreateVersion7(), 481)).ToList();
+        foreach (var row in rows.Take(3))
+        {
+            row[table.Ordinal("advisory_id")] = advisory;
+        }
+
+        await BulkAsync(rows);
+        await H.ServerWriteAsync(s => s.DeleteManyAsync(table, [(Guid)rows[1][0]!], H.Time.GetUtcNow(), CancellationToken.None));
+        var expected = new[] { rows[0][0], rows[2][0] }.OrderBy(k => k).ToArray();
+
+        // Read many times, so a store that caches a plan for the statement uses it; the key list repeats values.
+        for (var i = 0; i < 8; i++)
+        {
+            var byKey = await H.Store.ReadRowsInAsync(table, "translation_id", [(Guid)rows[0][0]!, (Guid)rows[0][0]!, (Guid)rows[1][0]!, (Guid)rows[2][0]!, Guid.CreateVersion7()], CancellationToken.None);
+            var byIndexed = await H.Store.ReadRowsInAsync(table, "advisory_id", [advisory, advisory, Guid.CreateVersion7()], CancellationToken.None);
+
+            Assert.That(byKey.Select(r => r.Values[0]), Is.EqualTo(expected));
+            Assert.That(byIndexed.Select(r => r.Values[0]), Is.EqualTo(expected));
+            Assert.That(byKey.Select(r => r.Version), Is.All.GreaterThan(0L));
+        }
+    }
+
     private async Task<(DeviceStore Device, SyncPrincipal Principal)> FarmerDeviceAsync()
     {
         var farmer = await H.SeedFarmerAsync(481, 4436, "mr-IN", "en-IN", "SOYBEAN");
