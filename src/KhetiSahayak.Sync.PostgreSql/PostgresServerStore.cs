@@ -174,50 +174,31 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
     /// Either way the table's triggers fire for each row written, so it is stamped with this transaction's id and a
     /// filter-column change is journalled as a move, exactly as for a single upsert.
     /// </summary>
-    protected override async Task<long> UpsertManyAsync(DbConnection connection, DbTransaction transaction, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, object? stampValue, CancellationToken cancellationToken)
+    protected override Task<long> UpsertManyAsync(DbConnection connection, DbTransaction transaction, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, object? stampValue, CancellationToken cancellationToken) =>
+        BulkWriteAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, table, rows, stampSql, believedNew: false, cancellationToken);
+
+    /// <summary>
+    /// The caller's planning read found none of these keys, so the existence query is skipped and every row goes to
+    /// the COPY straight into the table; the savepoint and the staged fallback stay, so a key stored after all (a
+    /// concurrent writer, a tombstone the caller did not see) still ends as an upsert of the whole set.
+    /// </summary>
+    protected override Task<long> InsertNewManyAsync(DbConnection connection, DbTransaction transaction, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, object? stampValue, CancellationToken cancellationToken) =>
+        BulkWriteAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, table, rows, stampSql, believedNew: true, cancellationToken);
+
+    private async Task<long> BulkWriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, bool believedNew, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(rows);
-        var conn = (NpgsqlConnection)connection;
-        var tx = (NpgsqlTransaction)transaction;
-        var keys = new Guid[rows.Count];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = (Guid)rows[i][table.KeyOrdinal]!;
-        }
-
-        // The savepoint the COPY of new keys runs under is set by the same round trip that finds the stored keys: on a
-        // loaded server every round trip costs more than either statement. With nothing new, it is released unused.
-        var stored = new HashSet<Guid>();
-        await using (var exists = new NpgsqlCommand($"SAVEPOINT ks_bulk; SELECT {Q(table.Key)} FROM {Q(table.Name)} WHERE {InKeyList(Q(table.Key), "@k")}", conn, tx))
-        {
-            exists.Parameters.AddWithValue("k", keys);
-            await using var reader = await exists.ExecuteReaderAsync(cancellationToken);
-            while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellationToken))
-            {
-                // Past the SAVEPOINT's empty result.
-            }
-
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                stored.Add(reader.GetGuid(0));
-            }
-        }
-
         List<object?[]> fresh, staged;
-        if (stored.Count == 0)
+        if (believedNew)
         {
+            await tx.SaveAsync("ks_bulk", cancellationToken);
             fresh = rows as List<object?[]> ?? [.. rows];
             staged = [];
         }
         else
         {
-            fresh = [];
-            staged = [];
-            for (var i = 0; i < keys.Length; i++)
-            {
-                (stored.Contains(keys[i]) ? staged : fresh).Add(rows[i]);
-            }
+            (fresh, staged) = await SplitByStoredAsync(conn, tx, table, rows, cancellationToken);
         }
 
         long written = 0;
@@ -231,6 +212,7 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 await tx.RollbackAsync("ks_bulk", cancellationToken);
+                written = 0;
                 staged = [.. rows];
             }
         }
@@ -249,6 +231,48 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
         await CopyAsync(conn, stage, table, staged, cancellationToken);
         await using var upsert = new NpgsqlCommand($"INSERT INTO {Q(table.Name)} ({columns}, _deleted, _deleted_at, _version) SELECT {columns}, FALSE, NULL, {stampSql} FROM {stage} {BulkConflictClause(table)}", conn, tx);
         return written + await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Sets the savepoint the COPY of new keys runs under and splits the rows into those whose key is not stored at
+    /// all and the others, in one round trip: on a loaded server every round trip costs more than either statement.
+    /// </summary>
+    private async Task<(List<object?[]> Fresh, List<object?[]> Staged)> SplitByStoredAsync(NpgsqlConnection conn, NpgsqlTransaction tx, TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var keys = new Guid[rows.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = (Guid)rows[i][table.KeyOrdinal]!;
+        }
+
+        var stored = new HashSet<Guid>();
+        await using (var exists = new NpgsqlCommand($"SAVEPOINT ks_bulk; SELECT {Q(table.Key)} FROM {Q(table.Name)} WHERE {InKeyList(Q(table.Key), "@k")}", conn, tx))
+        {
+            exists.Parameters.AddWithValue("k", keys);
+            await using var reader = await exists.ExecuteReaderAsync(cancellationToken);
+            while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellationToken))
+            {
+                // Past the SAVEPOINT's empty result.
+            }
+
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stored.Add(reader.GetGuid(0));
+            }
+        }
+
+        if (stored.Count == 0)
+        {
+            return (rows as List<object?[]> ?? [.. rows], []);
+        }
+
+        List<object?[]> fresh = [], staged = [];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            (stored.Contains(keys[i]) ? staged : fresh).Add(rows[i]);
+        }
+
+        return (fresh, staged);
     }
 
     /// <summary>Binary COPY of the rows' catalog columns into <paramref name="target"/> (other columns take defaults or triggers' values).</summary>

@@ -381,6 +381,14 @@ public abstract class RelationalServerStore : IServerStore
     }
 
     /// <summary>
+    /// <see cref="UpsertManyAsync(DbConnection, DbTransaction, TableDefinition, IReadOnlyList{object?[]}, string, object?, CancellationToken)"/>
+    /// for rows the caller believes are new (see <see cref="IServerWriteSession.InsertNewManyAsync"/>); a store whose
+    /// bulk path looks keys up first may skip that, as long as a stored key still ends in the same outcome.
+    /// </summary>
+    protected internal virtual Task<long> InsertNewManyAsync(DbConnection connection, DbTransaction transaction, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, object? stampValue, CancellationToken cancellationToken) =>
+        UpsertManyAsync(connection, transaction, table, rows, stampSql, stampValue, cancellationToken);
+
+    /// <summary>
     /// The ON CONFLICT clause of the bulk upsert: a stored row is updated (and so re-stamped, and journalled as a move
     /// when a filter column changes) only when it is a tombstone or differs on some column.
     /// </summary>
