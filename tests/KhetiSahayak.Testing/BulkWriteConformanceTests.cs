@@ -233,6 +233,109 @@ public abstract class BulkWriteConformanceTests
         Assert.That(await device.ReadAllAsync(Translation, CancellationToken.None), Has.Count.EqualTo(5));
     }
 
+    [Test]
+    public async Task InsertNewManyAsync_SomeKeysAreStored_SameOutcomeAsUpsertMany()
+    {
+        var (device, principal) = await FarmerDeviceAsync();
+        var stored = Enumerable.Range(0, 6).Select(_ => Row(Guid.CreateVersion7(), 481)).ToList();
+        await BulkAsync(stored);
+        await H.SyncAsync(device, principal);
+        var versions = await VersionsAsync();
+        var changed = (object?[])stored[2].Clone();
+        changed[H.Catalog[Translation].Ordinal("title")] = "चुकीचा समज";
+        var fresh = Enumerable.Range(0, 4).Select(_ => Row(Guid.CreateVersion7(), 481)).ToList();
+
+        // Claimed new, but six of the keys are stored: one of them changed, five equal to what is stored.
+        long written = 0;
+        await H.ServerWriteAsync(async s => written = await s.InsertNewManyAsync(H.Catalog[Translation], [.. fresh, .. stored.Take(2), changed, .. stored.Skip(3)], CancellationToken.None));
+        var report = await H.SyncAsync(device, principal);
+
+        Assert.That(written, Is.EqualTo(5));
+        Assert.That(report.RowsUpserted, Is.EqualTo(5));
+        var after = await VersionsAsync();
+        var unchanged = stored.Where((_, i) => i != 2).Select(r => r[0]).ToHashSet();
+        Assert.That(after.Where(v => unchanged.Contains(v.Key)), Is.EqualTo(versions.Where(v => unchanged.Contains(v.Key))), "rows equal to the stored ones keep their stamps");
+        Assert.That(after, Has.Count.EqualTo(10));
+    }
+
+    [Test]
+    public async Task InsertNewManyAsync_KeyIsATombstone_BringsItBack()
+    {
+        var (device, principal) = await FarmerDeviceAsync();
+        var rows = Enumerable.Range(0, 3).Select(_ => Row(Guid.CreateVersion7(), 481)).ToList();
+        await BulkAsync(rows);
+        await H.ServerWriteAsync(s => s.DeleteManyAsync(H.Catalog[Translation], [(Guid)rows[0][0]!], H.Time.GetUtcNow(), CancellationToken.None));
+        await H.SyncAsync(device, principal);
+
+        long written = 0;
+        await H.ServerWriteAsync(async s => written = await s.InsertNewManyAsync(H.Catalog[Translation], [rows[0], Row(Guid.CreateVersion7(), 481)], CancellationToken.None));
+        var report = await H.SyncAsync(device, principal);
+
+        Assert.That(written, Is.EqualTo(2));
+        Assert.That(report.RowsUpserted, Is.EqualTo(2));
+        Assert.That(await device.ReadAllAsync(Translation, CancellationToken.None), Has.Count.EqualTo(4));
+    }
+
+    [Test]
+    public async Task InsertNewManyAsync_ConcurrentWriterInsertsTheSameKey_BothLandAndTheLaterCommitWins()
+    {
+        var shared = Row(Guid.CreateVersion7(), 481);
+        var theirs = (object?[])shared.Clone();
+        theirs[H.Catalog[Translation].Ordinal("title")] = "दुसरा लेखक";
+        var other = Row(Guid.CreateVersion7(), 481);
+
+        long written;
+        await using (var first = await H.Store.BeginWriteAsync(CancellationToken.None))
+        {
+            await first.InsertNewManyAsync(H.Catalog[Translation], [shared], CancellationToken.None);
+            var second = Task.Run(async () =>
+            {
+                // Both writers planned against a table without the key, so both claim it new.
+                await using var session = await H.Store.BeginWriteAsync(CancellationToken.None);
+                var n = await session.InsertNewManyAsync(H.Catalog[Translation], [theirs, other], CancellationToken.None);
+                await session.CommitAsync(CancellationToken.None);
+                return n;
+            });
+
+            await Task.Delay(300);
+            Assert.That(second.IsCompleted, Is.False);
+            await first.CommitAsync(CancellationToken.None);
+            written = await second;
+        }
+
+        var rows = await H.Store.ReadRowsAsync(H.Catalog[Translation], null, null, CancellationToken.None);
+        Assert.That(written, Is.EqualTo(2));
+        Assert.That(rows.Select(r => r.Values[0]), Is.EquivalentTo(new[] { shared[0], other[0] }));
+        Assert.That(rows.Single(r => Equals(r.Values[0], shared[0])).Values[H.Catalog[Translation].Ordinal("title")], Is.EqualTo("दुसरा लेखक"));
+    }
+
+    [Test]
+    public async Task ReadRowsInAsync_RepeatedValuesOnKeyAndIndexedColumn_EachLiveRowOnceInKeyOrder()
+    {
+        var table = H.Catalog[Translation];
+        var advisory = Guid.CreateVersion7();
+        var rows = Enumerable.Range(0, 4).Select(_ => Row(Guid.CreateVersion7(), 481)).ToList();
+        foreach (var row in rows.Take(3))
+        {
+            row[table.Ordinal("advisory_id")] = advisory;
+        }
+
+        await BulkAsync(rows);
+        await H.ServerWriteAsync(s => s.DeleteManyAsync(table, [(Guid)rows[1][0]!], H.Time.GetUtcNow(), CancellationToken.None));
+        var expected = new[] { rows[0][0], rows[2][0] }.OrderBy(k => k).ToArray();
+
+        // Read many times, so a store that caches a plan for the statement uses it; the key list repeats values.
+        for (var i = 0; i < 8; i++)
+        {
+            var byKey = await H.Store.ReadRowsInAsync(table, "translation_id", [(Guid)rows[0][0]!, (Guid)rows[0][0]!, (Guid)rows[1][0]!, (Guid)rows[2][0]!, Guid.CreateVersion7()], CancellationToken.None);
+            var byIndexed = await H.Store.ReadRowsInAsync(table, "advisory_id", [advisory, advisory, Guid.CreateVersion7()], CancellationToken.None);
+
+            Assert.That(byKey.Select(r => r.Values[0]), Is.EqualTo(expected));
+            Assert.That(byIndexed.Select(r => r.Values[0]), Is.EqualTo(expected));
+            Assert.That(byKey.Select(r => r.Version), Is.All.GreaterThan(0L));
+        }
+    }
+
     private async Task<(DeviceStore Device, SyncPrincipal Principal)> FarmerDeviceAsync()
     {
         var farmer = await H.SeedFarmerAsync(481, 4436, "mr-IN", "en-IN", "SOYBEAN");

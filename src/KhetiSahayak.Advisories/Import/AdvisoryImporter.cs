@@ -211,21 +211,28 @@ public sealed class AdvisoryImporter
                 writers.RemoveAll(p => !Writes(p.Plan));
             }
 
-            var advisories = new List<object?[]>(writers.Count);
-            var translations = new List<object?[]>(writers.Count * 2);
+            // Rows of advisories that neither read found (not even as a tombstone, which the locked read returns) go
+            // to the store as believed new, so it need not look their keys up again; it still copes if one is stored.
+            var newAdvisories = new List<object?[]>(writers.Count);
+            var newTranslations = new List<object?[]>(writers.Count * 2);
+            var advisories = new List<object?[]>();
+            var translations = new List<object?[]>();
             var gone = new List<Guid>();
             foreach (var p in writers)
             {
-                Rows(p, now, advisories, translations, gone);
+                var isNew = p.Stored is null && p.StoredTranslations.Count == 0 && !locked.ContainsKey(p.Doc.AdvisoryId);
+                Rows(p, now, isNew ? newAdvisories : advisories, isNew ? newTranslations : translations, gone);
             }
 
+            await session.InsertNewManyAsync(_tables.Advisory, newAdvisories, cancellationToken);
             await session.UpsertManyAsync(_tables.Advisory, advisories, cancellationToken);
+            await session.InsertNewManyAsync(_tables.Translation, newTranslations, cancellationToken);
             await session.UpsertManyAsync(_tables.Translation, translations, cancellationToken);
 
             // Tombstones, so devices that hold these translations delete them.
             await session.DeleteManyAsync(_tables.Translation, gone, now, cancellationToken);
             await session.CommitAsync(cancellationToken);
-            outcome.TranslationsWritten = translations.Count;
+            outcome.TranslationsWritten = newTranslations.Count + translations.Count;
             outcome.TranslationsDeleted = gone.Count;
         }
 

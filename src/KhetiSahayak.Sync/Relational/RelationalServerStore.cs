@@ -297,17 +297,32 @@ public abstract class RelationalServerStore : IServerStore
         await using var conn = await OpenConnectionAsync(cancellationToken);
         await using var cmd = conn.CreateCommand();
         var bag = new SqlParameterBag();
-        var list = InKeyList("t." + Q(column), bag.Add("v", ListParameter(values.ToArray())));
-        cmd.CommandText = $"SELECT {VersionAsInteger("t")}, {string.Join(", ", table.Columns.Select(c => "t." + Q(c.Name)))} FROM {Q(table.Name)} t WHERE NOT t._deleted AND {list} ORDER BY t.{Q(table.Key)}";
+        cmd.CommandText = RowsInSql(table, column, bag.Add("v", ListParameter(values.ToArray())));
         bag.ApplyTo(cmd);
         var rows = new List<StoredRow>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellationToken))
+        {
+            // Past the results of statements the dialect put in front (settings).
+        }
+
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new StoredRow(reader.GetInt64(0), false, ReadValues(table, reader, 1)));
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The SQL of <see cref="ReadRowsInAsync"/>: the version and the table's columns of the live rows of
+    /// <paramref name="table"/> whose <paramref name="column"/> is in the list bound as <paramref name="listParameter"/>,
+    /// in key order. It may be several statements; the reader skips those that return no columns.
+    /// </summary>
+    protected internal virtual string RowsInSql(TableDefinition table, string column, string listParameter)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return $"SELECT {VersionAsInteger("t")}, {string.Join(", ", table.Columns.Select(c => "t." + Q(c.Name)))} FROM {Q(table.Name)} t WHERE NOT t._deleted AND {InKeyList("t." + Q(column), listParameter)} ORDER BY t.{Q(table.Key)}";
     }
 
     /// <summary>
@@ -364,6 +379,14 @@ public abstract class RelationalServerStore : IServerStore
 
         return written;
     }
+
+    /// <summary>
+    /// <see cref="UpsertManyAsync(DbConnection, DbTransaction, TableDefinition, IReadOnlyList{object?[]}, string, object?, CancellationToken)"/>
+    /// for rows the caller believes are new (see <see cref="IServerWriteSession.InsertNewManyAsync"/>); a store whose
+    /// bulk path looks keys up first may skip that, as long as a stored key still ends in the same outcome.
+    /// </summary>
+    protected internal virtual Task<long> InsertNewManyAsync(DbConnection connection, DbTransaction transaction, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, object? stampValue, CancellationToken cancellationToken) =>
+        UpsertManyAsync(connection, transaction, table, rows, stampSql, stampValue, cancellationToken);
 
     /// <summary>
     /// The ON CONFLICT clause of the bulk upsert: a stored row is updated (and so re-stamped, and journalled as a move

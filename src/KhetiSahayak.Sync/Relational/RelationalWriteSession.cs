@@ -253,11 +253,26 @@ public sealed class RelationalWriteSession : IServerWriteSession
         return UpsertManyCoreAsync(table, rows, cancellationToken);
     }
 
-    private async Task<long> UpsertManyCoreAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    public Task<long> InsertNewManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return Task.FromResult(0L);
+        }
+
+        RelationalServerStore.RequireDistinctKeys(table, rows);
+        return UpsertManyCoreAsync(table, rows, cancellationToken, believedNew: true);
+    }
+
+    private async Task<long> UpsertManyCoreAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken, bool believedNew = false)
     {
         // The bulk path runs its own statements (COPY, staging): due savepoint statements go first.
         await FlushControlAsync(cancellationToken);
-        return await _store.UpsertManyAsync(_connection, _transaction, table, rows, _stampSql, _stampValue, cancellationToken);
+        return believedNew
+            ? await _store.InsertNewManyAsync(_connection, _transaction, table, rows, _stampSql, _stampValue, cancellationToken)
+            : await _store.UpsertManyAsync(_connection, _transaction, table, rows, _stampSql, _stampValue, cancellationToken);
     }
 
     public async Task DeleteManyAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, DateTimeOffset deletedAt, CancellationToken cancellationToken)

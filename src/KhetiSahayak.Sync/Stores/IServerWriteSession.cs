@@ -79,6 +79,14 @@ public interface IServerWriteSession : IAsyncDisposable
         return written;
     }
 
+    /// <summary>
+    /// <see cref="UpsertManyAsync"/> for rows the caller believes are not stored at all (not even as tombstones), e.g.
+    /// because its planning read found none of their keys: the store may skip looking them up. The outcome must be
+    /// the same as <see cref="UpsertManyAsync"/>'s when the belief is wrong (a concurrent writer, a tombstone).
+    /// </summary>
+    Task<long> InsertNewManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        UpsertManyAsync(table, rows, cancellationToken);
+
     /// <summary>Turns many rows into tombstones stamped with the server time (one statement where the store can).</summary>
     async Task DeleteManyAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, DateTimeOffset deletedAt, CancellationToken cancellationToken)
     {

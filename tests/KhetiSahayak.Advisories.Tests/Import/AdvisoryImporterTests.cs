@@ -291,6 +291,61 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
     }
 
     [Test]
+    public async Task ImportAsync_OneBatchOfNewAndStoredAdvisories_InsertsTheNewAndRewritesOnlyTheChanged()
+    {
+        var ids = Enumerable.Range(0, 5).Select(_ => Guid.CreateVersion7()).ToArray();
+        await ImportAsync(new CsvText().Advisory(ids[0]).Advisory(ids[1]).ToString(), AdvisoryInputFormat.Csv);
+        var before = await StampsAsync();
+
+        // One batch: ids[0] repeated, ids[1] at a new version, three advisories never seen (the store's path for new keys).
+        var summary = await ImportAsync(
+            new CsvText().Advisory(ids[2]).Advisory(ids[0]).Advisory(ids[3]).Advisory(ids[1], ("version", "2"), ("title", "revised")).Advisory(ids[4]).ToString(),
+            AdvisoryInputFormat.Csv);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Inserted, Is.EqualTo(3), AdvisoryImportReport.ToText(summary));
+            Assert.That(summary.Updated, Is.EqualTo(1));
+            Assert.That(summary.Unchanged, Is.EqualTo(1));
+            Assert.That(summary.TranslationsWritten, Is.EqualTo(8));
+        });
+        var after = await StampsAsync();
+        Assert.That(after, Has.Count.EqualTo(15));
+        foreach (var key in new[] { ids[0], TranslationIds.For(ids[0], "mr-IN"), TranslationIds.For(ids[0], "en-IN") })
+        {
+            Assert.That(after[key], Is.EqualTo(before[key]), $"row {key} of the unchanged advisory was rewritten");
+        }
+
+        Assert.That(after[ids[1]], Is.Not.EqualTo(before[ids[1]]));
+        Assert.That((await TranslationsAsync(ids[1])).Select(t => Value(Translation, t, "title")), Is.All.EqualTo("revised"));
+    }
+
+    [Test]
+    public async Task ImportAsync_AdvisoryDeletedOnTheServer_ReimportBringsItAndItsTranslationsBack()
+    {
+        Guid kept = Guid.CreateVersion7(), deleted = Guid.CreateVersion7();
+        var csv = new CsvText().Advisory(kept).Advisory(deleted).ToString();
+        await ImportAsync(csv, AdvisoryInputFormat.Csv);
+        await H.ServerWriteAsync(async s =>
+        {
+            await s.DeleteManyAsync(H.Catalog[Advisory], [deleted], Clock.GetUtcNow(), CancellationToken.None);
+            await s.DeleteManyAsync(H.Catalog[Translation], [TranslationIds.For(deleted, "mr-IN"), TranslationIds.For(deleted, "en-IN")], Clock.GetUtcNow(), CancellationToken.None);
+        });
+
+        // Neither planning read sees the tombstones (they read live rows), so the rows look new; they are not.
+        var summary = await ImportAsync(csv, AdvisoryInputFormat.Csv);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Inserted, Is.EqualTo(1), AdvisoryImportReport.ToText(summary));
+            Assert.That(summary.Unchanged, Is.EqualTo(1));
+            Assert.That(summary.Errors, Is.Zero);
+        });
+        Assert.That((await AdvisoriesAsync()).Select(r => Value(Advisory, r, "advisory_id")), Is.EquivalentTo(new object[] { kept, deleted }));
+        Assert.That(await TranslationsAsync(deleted), Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public async Task ImportAsync_InvalidRecord_NamesItsRowAndFieldAndLeavesItsStoredRowsAsTheyWere()
     {
         Guid kept = Guid.CreateVersion7(), bad = Guid.CreateVersion7();

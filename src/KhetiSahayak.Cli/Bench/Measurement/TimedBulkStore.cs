@@ -77,6 +77,10 @@ internal sealed class TimedBulkStore(IServerStore inner) : IServerStore
         public Task<long> UpsertManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
             timer.TimeAsync("bulk_upsert." + table.Name, () => inner.UpsertManyAsync(table, rows, cancellationToken));
 
+        // Timed under the same name as the upsert: the figure stays the time spent writing each table's rows.
+        public Task<long> InsertNewManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+            timer.TimeAsync("bulk_upsert." + table.Name, () => inner.InsertNewManyAsync(table, rows, cancellationToken));
+
         public Task DeleteManyAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, DateTimeOffset deletedAt, CancellationToken cancellationToken) =>
             timer.TimeAsync("bulk_delete." + table.Name, () => inner.DeleteManyAsync(table, keys, deletedAt, cancellationToken));
 
