@@ -1,34 +1,15 @@
-using KhetiSahayak.Sync.Scopes;
 using KhetiSahayak.Sync.Stores;
 
 namespace KhetiSahayak.Server.Tests;
 
 /// <summary>A store that a test can hold inside a pull (to fill the concurrency limit) or make fail.</summary>
-internal sealed class GatedStore(IServerStore inner, GatedStore.Gate gate) : IServerStore
+internal sealed class GatedStore(IServerStore inner, GatedStore.Gate gate) : DelegatingServerStore(inner)
 {
-    public Task ProvisionAsync(ScopeSet scopes, CancellationToken cancellationToken) => inner.ProvisionAsync(scopes, cancellationToken);
-
-    public async Task<string> GetWatermarkAsync(CancellationToken cancellationToken)
+    public override async Task<string> GetWatermarkAsync(CancellationToken cancellationToken)
     {
         await gate.PassAsync(cancellationToken);
-        return await inner.GetWatermarkAsync(cancellationToken);
+        return await Inner.GetWatermarkAsync(cancellationToken);
     }
-
-    public Task<bool> IsExpiredAsync(string watermark, CancellationToken cancellationToken) => inner.IsExpiredAsync(watermark, cancellationToken);
-
-    public bool IsWellFormedWatermark(string watermark) => inner.IsWellFormedWatermark(watermark);
-
-    public Task<IReadOnlyList<ChangeRow>> ReadChangesAsync(ChangeQuery query, CancellationToken cancellationToken) => inner.ReadChangesAsync(query, cancellationToken);
-
-    public Task<IServerWriteSession> BeginWriteAsync(CancellationToken cancellationToken) => inner.BeginWriteAsync(cancellationToken);
-
-    public Task<IReadOnlyList<StoredRow>> ReadRowsAsync(TableDefinition table, string? column, object? value, CancellationToken cancellationToken) =>
-        inner.ReadRowsAsync(table, column, value, cancellationToken);
-
-    public Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => inner.PurgeAsync(cutoff, cancellationToken);
-
-    public Task<IReadOnlyList<ConflictRecord>> ReadConflictsAsync(string? status, int limit, CancellationToken cancellationToken) =>
-        inner.ReadConflictsAsync(status, limit, cancellationToken);
 
     /// <summary>Open by default; closed, it holds callers until opened; failing, it throws.</summary>
     internal sealed class Gate

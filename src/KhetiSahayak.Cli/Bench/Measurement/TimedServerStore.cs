@@ -5,31 +5,23 @@ using KhetiSahayak.Sync.Stores;
 namespace KhetiSahayak.Cli.Bench.Measurement;
 
 /// <summary>Wraps a server store and adds up the time its reads take (change reads, row reads, watermarks).</summary>
-internal sealed class TimedServerStore(IServerStore inner) : IServerStore
+internal sealed class TimedServerStore(IServerStore inner) : DelegatingServerStore(inner)
 {
     private long _ticks;
 
     public TimeSpan ReadTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks));
 
-    public Task ProvisionAsync(ScopeSet scopes, CancellationToken cancellationToken) => inner.ProvisionAsync(scopes, cancellationToken);
+    public override Task<string> GetWatermarkAsync(CancellationToken cancellationToken) => TimeAsync(() => Inner.GetWatermarkAsync(cancellationToken));
 
-    public Task<string> GetWatermarkAsync(CancellationToken cancellationToken) => TimeAsync(() => inner.GetWatermarkAsync(cancellationToken));
+    public override Task<bool> IsExpiredAsync(string watermark, CancellationToken cancellationToken) => TimeAsync(() => Inner.IsExpiredAsync(watermark, cancellationToken));
 
-    public Task<bool> IsExpiredAsync(string watermark, CancellationToken cancellationToken) => TimeAsync(() => inner.IsExpiredAsync(watermark, cancellationToken));
+    public override Task<IReadOnlyList<ChangeRow>> ReadChangesAsync(ChangeQuery query, CancellationToken cancellationToken) => TimeAsync(() => Inner.ReadChangesAsync(query, cancellationToken));
 
-    public bool IsWellFormedWatermark(string watermark) => inner.IsWellFormedWatermark(watermark);
+    public override Task<IReadOnlyList<StoredRow>> ReadRowsAsync(TableDefinition table, string? column, object? value, CancellationToken cancellationToken) =>
+        TimeAsync(() => Inner.ReadRowsAsync(table, column, value, cancellationToken));
 
-    public Task<IReadOnlyList<ChangeRow>> ReadChangesAsync(ChangeQuery query, CancellationToken cancellationToken) => TimeAsync(() => inner.ReadChangesAsync(query, cancellationToken));
-
-    public Task<IServerWriteSession> BeginWriteAsync(CancellationToken cancellationToken) => inner.BeginWriteAsync(cancellationToken);
-
-    public Task<IReadOnlyList<StoredRow>> ReadRowsAsync(TableDefinition table, string? column, object? value, CancellationToken cancellationToken) =>
-        TimeAsync(() => inner.ReadRowsAsync(table, column, value, cancellationToken));
-
-    public Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => inner.PurgeAsync(cutoff, cancellationToken);
-
-    public Task<IReadOnlyList<ConflictRecord>> ReadConflictsAsync(string? status, int limit, CancellationToken cancellationToken) =>
-        inner.ReadConflictsAsync(status, limit, cancellationToken);
+    public override Task<IReadOnlyList<StoredRow>> ReadRowsInAsync(TableDefinition table, string column, IReadOnlyCollection<Guid> values, CancellationToken cancellationToken) =>
+        TimeAsync(() => Inner.ReadRowsInAsync(table, column, values, cancellationToken));
 
     private async Task<T> TimeAsync<T>(Func<Task<T>> call)
     {
