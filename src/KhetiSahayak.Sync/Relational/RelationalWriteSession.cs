@@ -240,7 +240,13 @@ public sealed class RelationalWriteSession : IServerWriteSession
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public Task<long> UpsertManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    public Task<long> UpsertManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        BulkWriteAsync(table, rows, believedNew: false, cancellationToken);
+
+    public Task<long> InsertNewManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        BulkWriteAsync(table, rows, believedNew: true, cancellationToken);
+
+    private Task<long> BulkWriteAsync(TableDefinition table, IReadOnlyList<object?[]> rows, bool believedNew, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(rows);
@@ -250,23 +256,10 @@ public sealed class RelationalWriteSession : IServerWriteSession
         }
 
         RelationalServerStore.RequireDistinctKeys(table, rows);
-        return UpsertManyCoreAsync(table, rows, cancellationToken);
+        return UpsertManyCoreAsync(table, rows, believedNew, cancellationToken);
     }
 
-    public Task<long> InsertNewManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
-        {
-            return Task.FromResult(0L);
-        }
-
-        RelationalServerStore.RequireDistinctKeys(table, rows);
-        return UpsertManyCoreAsync(table, rows, cancellationToken, believedNew: true);
-    }
-
-    private async Task<long> UpsertManyCoreAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken, bool believedNew = false)
+    private async Task<long> UpsertManyCoreAsync(TableDefinition table, IReadOnlyList<object?[]> rows, bool believedNew, CancellationToken cancellationToken)
     {
         // The bulk path runs its own statements (COPY, staging): due savepoint statements go first.
         await FlushControlAsync(cancellationToken);
