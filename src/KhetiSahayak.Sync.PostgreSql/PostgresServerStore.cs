@@ -275,11 +275,22 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
         return (fresh, staged);
     }
 
-    /// <summary>Binary COPY of the rows' catalog columns into <paramref name="target"/> (other columns take defaults or triggers' values).</summary>
+    /// <summary>
+    /// Binary COPY of the rows' catalog columns into <paramref name="target"/> (other columns take defaults or triggers'
+    /// values): encoded by <see cref="BinaryCopyWriter"/> when every value has a form it encodes, by Npgsql's typed
+    /// importer otherwise.
+    /// </summary>
     private async Task CopyAsync(NpgsqlConnection conn, string target, TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
+        var command = $"COPY {target} ({string.Join(", ", table.Columns.Select(c => Q(c.Name)))}) FROM STDIN (FORMAT BINARY)";
+        if (BinaryCopyWriter.Supports(table, rows))
+        {
+            await BinaryCopyWriter.WriteAsync(conn, command, table, rows, cancellationToken);
+            return;
+        }
+
         var types = table.Columns.Select(c => CopyType(c.Type)).ToArray();
-        await using var import = await conn.BeginBinaryImportAsync($"COPY {target} ({string.Join(", ", table.Columns.Select(c => Q(c.Name)))}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var import = await conn.BeginBinaryImportAsync(command, cancellationToken);
         foreach (var row in rows)
         {
             await import.StartRowAsync(cancellationToken);
