@@ -151,6 +151,9 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
     /// </summary>
     protected override void AfterFailedStatement(DbConnection connection) => ((NpgsqlConnection)connection).UnprepareAll();
 
+    /// <summary>Write sessions take row locks, so bulk writers on separate connections run side by side.</summary>
+    public override bool ConcurrentWriteSessions => true;
+
     public override async Task<IServerWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
     {
         var conn = await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -66,8 +66,10 @@ public sealed class AdvisoryImporter
     /// </summary>
     /// <remarks>
     /// Records are validated as they stream in and handed to the store <see cref="AdvisoryImportOptions.BatchSize"/> at
-    /// a time; while one batch is planned and written, the next is read and validated. Batches are written strictly in
-    /// order, so at most two are held in memory.
+    /// a time; while batches are planned and written, the next is read and validated. On a store whose write sessions
+    /// run side by side (<see cref="IServerStore.ConcurrentWriteSessions"/>), up to
+    /// <see cref="AdvisoryImportOptions.WriteConcurrency"/> batches that share no advisory are written at once, each in
+    /// its own transaction; otherwise one at a time. Counts and issues are taken in input order.
     /// </remarks>
     public async Task<AdvisoryImportSummary> ImportAsync(Stream input, AdvisoryInputFormat format, IProgress<AdvisoryImportProgress>? progress, CancellationToken cancellationToken)
     {
@@ -81,49 +83,50 @@ public sealed class AdvisoryImporter
         var run = new Run(_options.MaxReportedIssues);
         var validator = new AdvisoryValidator(_lgd, _crops, _options);
         var now = _time.GetUtcNow();
+        var writers = _store.ConcurrentWriteSessions ? _options.WriteConcurrency : 1;
         var batch = new List<Pending>(_options.BatchSize);
         var batchIds = new HashSet<Guid>();
-        var writingIds = new HashSet<Guid>();
+        var writing = new Queue<(Task<Outcome> Task, HashSet<Guid> Ids)>();
+        Task? planning = null;
         var recordIssues = new List<AdvisoryImportIssue>();
-        Task<Outcome>? writing = null;
 
-        // The batch being filled goes to the store once the one before it is done: a record sees every earlier one.
-        // Its planning reads need not wait when it shares no advisory with the batch still being written (nothing
-        // that batch writes can change their answer), so they overlap that batch's writes instead of following them.
+        // The oldest batch still being written is finished: its counts and issues join the run, in input order.
+        async Task FinishOldestAsync()
+        {
+            var outcome = await writing.Peek().Task;
+            writing.Dequeue();
+            run.Apply(outcome);
+        }
+
+        // The batch being filled goes to the store. A record must see every earlier one, so it waits for the batches
+        // being written that share an advisory with it; then its planning reads start, alongside the other batches'
+        // writes (nothing they write can change their answer); its own writes start once fewer than `writers` batches
+        // are being written (one write session each, on its own connection).
         async Task HandOffAsync()
         {
-            Task? planning = null;
-            if (batch.Count > 0 && (writing is null || !writingIds.Overlaps(batchIds)))
+            if (batch.Count == 0)
             {
-                var early = batch;
-                planning = Task.Run(() => PlanAsync(early, now, cancellationToken), cancellationToken);
+                return;
             }
 
-            if (writing is not null)
+            var full = batch;
+            var ids = batchIds;
+            batch = new List<Pending>(_options.BatchSize);
+            batchIds = new HashSet<Guid>();
+            while (writing.Count > 0 && writing.Any(w => w.Ids.Overlaps(ids)))
             {
-                try
-                {
-                    run.Apply(await writing);
-                }
-                catch when (planning is not null)
-                {
-                    await Task.WhenAny(planning);
-                    _ = planning.Exception;
-                    throw;
-                }
-
-                writing = null;
+                await FinishOldestAsync();
             }
 
-            if (batch.Count > 0)
+            planning = Task.Run(() => PlanAsync(full, now, cancellationToken), cancellationToken);
+            while (writing.Count >= writers)
             {
-                var full = batch;
-                var planned = planning;
-                writing = Task.Run(() => FlushAsync(full, planned, now, cancellationToken), cancellationToken);
-                batch = new List<Pending>(_options.BatchSize);
-                (writingIds, batchIds) = (batchIds, writingIds);
-                batchIds.Clear();
+                await FinishOldestAsync();
             }
+
+            var planned = planning;
+            planning = null;
+            writing.Enqueue((Task.Run(() => FlushAsync(full, planned, now, cancellationToken), cancellationToken), ids));
         }
 
         try
@@ -162,13 +165,17 @@ public sealed class AdvisoryImporter
             }
 
             await HandOffAsync();
-            await HandOffAsync();
+            while (writing.Count > 0)
+            {
+                await FinishOldestAsync();
+            }
         }
-        catch when (writing is not null)
+        catch when (writing.Count > 0 || planning is not null)
         {
-            // Never leave a batch writing behind the caller's back; the first failure is the one reported.
-            await Task.WhenAny(writing);
-            _ = writing.Exception;
+            // Never leave a batch writing or planning behind the caller's back; the first failure is the one reported.
+            var running = Task.WhenAll(writing.Select(w => (Task)w.Task).Append(planning ?? Task.CompletedTask));
+            await Task.WhenAny(running);
+            _ = running.Exception;
             throw;
         }
 
@@ -182,9 +189,9 @@ public sealed class AdvisoryImporter
     /// whole batch; then, if anything changes, one write session that locks the advisories it writes (one statement),
     /// re-plans those someone else wrote meanwhile, and hands every row to the store's bulk path.
     /// </summary>
-    private async Task<Outcome> FlushAsync(List<Pending> batch, Task? planning, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome> FlushAsync(List<Pending> batch, Task planning, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await (planning ?? PlanAsync(batch, now, cancellationToken));
+        await planning;
         var outcome = new Outcome();
         var writers = batch.Where(p => Writes(p.Plan)).ToList();
         if (!_options.DryRun && writers.Count > 0)

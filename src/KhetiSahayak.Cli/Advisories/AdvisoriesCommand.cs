@@ -36,7 +36,19 @@ internal static class AdvisoriesCommand
         var scopes = new Option<DirectoryInfo?>("--scopes") { Description = "The sync-scopes folder (found automatically when run inside the repository)" };
         var report = new Option<FileInfo?>("--report") { Description = "Write the machine-readable JSON report (every issue) to this file" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and compare with the store, but write nothing" };
-        var import = new Command("import", "Import advisories from a CSV or JSON file into a server store") { file, format, store, sqlitePath, postgres, lgd, scopes, report, dryRun };
+        var writers = new Option<int>("--write-concurrency")
+        {
+            Description = "Batches written at once on PostgreSQL, each in its own transaction (1-16; SQLite writes one at a time)",
+            DefaultValueFactory = _ => new AdvisoryImportOptions().WriteConcurrency,
+        };
+        writers.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 16)
+            {
+                result.AddError("--write-concurrency must be between 1 and 16");
+            }
+        });
+        var import = new Command("import", "Import advisories from a CSV or JSON file into a server store") { file, format, store, sqlitePath, postgres, lgd, scopes, report, dryRun, writers };
         import.SetAction((parse, cancellationToken) => ImportAsync(
             new ImportArguments(
                 parse.GetValue(file)!,
@@ -47,7 +59,8 @@ internal static class AdvisoriesCommand
                 parse.GetValue(lgd),
                 parse.GetValue(scopes),
                 parse.GetValue(report),
-                parse.GetValue(dryRun)),
+                parse.GetValue(dryRun),
+                parse.GetValue(writers)),
             cancellationToken));
         var advisories = new Command("advisories", "Work with advisories") { import };
         return advisories;
@@ -111,7 +124,7 @@ internal static class AdvisoriesCommand
             var lgdDirectory = await LgdDirectory.LoadAsync(lgdFolder, cancellationToken);
             await serverStore.ProvisionAsync(scopeSet, cancellationToken);
             var importer = new AdvisoryImporter(serverStore, scopeSet.Catalog, lgdDirectory, CropCatalog.LoadDefault(), TimeProvider.System,
-                new AdvisoryImportOptions { DryRun = args.DryRun });
+                new AdvisoryImportOptions { DryRun = args.DryRun, WriteConcurrency = args.WriteConcurrency });
 
             AdvisoryImportSummary summary;
             await using (var input = args.File.OpenRead())
@@ -220,7 +233,7 @@ internal static class AdvisoriesCommand
     }
 
     private sealed record ImportArguments(
-        FileInfo File, string? Format, string Store, FileInfo? SqlitePath, string? Postgres, DirectoryInfo? Lgd, DirectoryInfo? Scopes, FileInfo? Report, bool DryRun);
+        FileInfo File, string? Format, string Store, FileInfo? SqlitePath, string? Postgres, DirectoryInfo? Lgd, DirectoryInfo? Scopes, FileInfo? Report, bool DryRun, int WriteConcurrency);
 
     /// <summary>Reports on the importer's thread (Progress&lt;T&gt; would post to the thread pool and race the final update).</summary>
     private sealed class InlineProgress(Action<AdvisoryImportProgress> report) : IProgress<AdvisoryImportProgress>

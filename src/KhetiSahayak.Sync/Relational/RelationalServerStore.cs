@@ -36,6 +36,9 @@ public abstract class RelationalServerStore : IServerStore
 
     public abstract Task<IServerWriteSession> BeginWriteAsync(CancellationToken cancellationToken);
 
+    /// <inheritdoc/>
+    public virtual bool ConcurrentWriteSessions => false;
+
     public abstract Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);

@@ -23,6 +23,8 @@ public abstract class DelegatingServerStore(IServerStore inner) : IServerStore
 
     public virtual Task<IServerWriteSession> BeginWriteAsync(CancellationToken cancellationToken) => Inner.BeginWriteAsync(cancellationToken);
 
+    public virtual bool ConcurrentWriteSessions => Inner.ConcurrentWriteSessions;
+
     public virtual Task<IReadOnlyList<StoredRow>> ReadRowsAsync(TableDefinition table, string? column, object? value, CancellationToken cancellationToken) =>
         Inner.ReadRowsAsync(table, column, value, cancellationToken);
 

@@ -25,6 +25,12 @@ public interface IServerStore
     /// <summary>Starts a write transaction; dispose without commit rolls it back.</summary>
     Task<IServerWriteSession> BeginWriteAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when write sessions on separate connections proceed side by side, taking row locks (PostgreSQL); false when
+    /// each waits for one database-wide write lock (SQLite), so a bulk writer gains nothing by opening a second one.
+    /// </summary>
+    bool ConcurrentWriteSessions => false;
+
     /// <summary>Live (not deleted) rows of a table, all or those whose <paramref name="column"/> equals <paramref name="value"/>.</summary>
     Task<IReadOnlyList<StoredRow>> ReadRowsAsync(TableDefinition table, string? column, object? value, CancellationToken cancellationToken);
 

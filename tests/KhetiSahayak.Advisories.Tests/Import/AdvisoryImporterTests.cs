@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using KhetiSahayak.Advisories.Import;
 using KhetiSahayak.Sync.Engine;
@@ -428,10 +429,11 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
     [Test]
     public async Task ImportAsync_WriteFailsInsideARecord_TheRecordLandsWholeOrNotAtAll()
     {
-        // Advisory 2's Hindi translation fails after its advisory row and English translation were written.
+        // Advisory 2's Hindi translation fails after its advisory row and English translation were written. One batch
+        // is written at a time, so the import stops right there (concurrent writers: the test after this one).
         var failing = new FailingStore(H.Store, (table, values) =>
             table.Name == Translation && Equals(values[table.Ordinal("advisory_id")], TestData.SampleId(2)) && Equals(values[table.Ordinal("lang")], "hi-IN"));
-        var importer = await ImporterAsync(new AdvisoryImportOptions { BatchSize = 1 }, failing);
+        var importer = await ImporterAsync(new AdvisoryImportOptions { BatchSize = 1, WriteConcurrency = 1 }, failing);
         await using var input = File.OpenRead(TestData.SampleAdvisoriesPath);
 
         Assert.That(async () => await importer.ImportAsync(input, AdvisoryInputFormat.Json, null, CancellationToken.None), Throws.InvalidOperationException);
@@ -448,6 +450,101 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
             Assert.That(retry.Unchanged, Is.EqualTo(1));
             Assert.That(retry.Inserted, Is.EqualTo(4));
         });
+    }
+
+    [Test]
+    public async Task ImportAsync_WriteFailsWithBatchesWrittenSideBySide_NoRecordIsHalfWrittenAndNothingIsLeftWriting()
+    {
+        // Records of one advisory each, batches of one, up to four written at once where the store allows it; the
+        // fifth record's Marathi translation fails.
+        var ids = Enumerable.Range(0, 12).Select(_ => Guid.CreateVersion7()).ToList();
+        var csv = new CsvText();
+        foreach (var id in ids)
+        {
+            csv.Advisory(id);
+        }
+
+        var probe = new SessionProbeStore(new FailingStore(H.Store, (table, values) =>
+            table.Name == Translation && Equals(values[table.Ordinal("advisory_id")], ids[4]) && Equals(values[table.Ordinal("lang")], "mr-IN")));
+        var importer = await ImporterAsync(new AdvisoryImportOptions { BatchSize = 1, WriteConcurrency = 4 }, probe);
+        await using var input = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()));
+
+        Assert.That(async () => await importer.ImportAsync(input, AdvisoryInputFormat.Csv, null, CancellationToken.None), Throws.InvalidOperationException);
+
+        Assert.That(probe.Open, Is.Zero, "a write session was still open when the import threw");
+        var stored = (await AdvisoriesAsync()).Select(r => (Guid)Value(Advisory, r, "advisory_id")!).ToList();
+        Assert.That(stored, Does.Not.Contain(ids[4]));
+        Assert.That(await TranslationsAsync(ids[4]), Is.Empty);
+
+        // Every record before the failed one landed; one after it may have, if it was being written at the time; each
+        // stored record is whole.
+        Assert.That(stored, Is.SupersetOf(ids.Take(4)));
+        Assert.That(stored, Has.Count.LessThanOrEqualTo(4 + 3));
+        foreach (var id in stored)
+        {
+            Assert.That(await TranslationsAsync(id), Has.Count.EqualTo(2), $"advisory {id}");
+        }
+
+        // A re-run skips what landed and imports the rest.
+        var retry = await ImportAsync(csv.ToString(), AdvisoryInputFormat.Csv);
+        Assert.Multiple(() =>
+        {
+            Assert.That(retry.Unchanged + retry.Inserted, Is.EqualTo(12));
+            Assert.That(retry.Unchanged, Is.EqualTo(stored.Count));
+        });
+    }
+
+    [Test]
+    public async Task ImportAsync_WriteConcurrency_OpensSideBySideSessionsOnlyWhereTheStoreRunsThemSideBySide()
+    {
+        var csv = new CsvText();
+        for (var i = 0; i < 6; i++)
+        {
+            csv.Advisory(Guid.CreateVersion7());
+        }
+
+        // The first batch's commit waits (at most 2 s) for a second write session to open.
+        var probe = new SessionProbeStore(H.Store, holdFirstCommitFor: TimeSpan.FromSeconds(2));
+        var importer = await ImporterAsync(new AdvisoryImportOptions { BatchSize = 2, WriteConcurrency = 2 }, probe);
+        await using var input = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()));
+
+        var summary = await importer.ImportAsync(input, AdvisoryInputFormat.Csv, null, CancellationToken.None);
+
+        Assert.That(summary.Inserted, Is.EqualTo(6), AdvisoryImportReport.ToText(summary));
+        Assert.That(probe.MostOpen, Is.EqualTo(H.Store.ConcurrentWriteSessions ? 2 : 1));
+        Assert.That(probe.Open, Is.Zero);
+    }
+
+    [Test]
+    public async Task ImportAsync_OneAdvisoryRevisedAcrossManyBatchesWrittenSideBySide_EveryRevisionLandsInFileOrder()
+    {
+        // Batches of two, four written at once: each advisory comes back at a higher version a few batches later, so
+        // a batch often shares an advisory with one still being written and must wait for it. Had they been written
+        // side by side, the later version could commit first and the earlier one would be rejected as stale.
+        var ids = Enumerable.Range(0, 6).Select(_ => Guid.CreateVersion7()).ToList();
+        var csv = new CsvText();
+        for (var version = 1; version <= 4; version++)
+        {
+            foreach (var id in ids)
+            {
+                csv.Advisory(id, ("version", version.ToString(CultureInfo.InvariantCulture)), ("title", $"revision {version}"));
+            }
+        }
+
+        var summary = await ImportAsync(csv.ToString(), AdvisoryInputFormat.Csv, new AdvisoryImportOptions { BatchSize = 2, WriteConcurrency = 4 });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Errors, Is.Zero, AdvisoryImportReport.ToText(summary));
+            Assert.That(summary.Inserted, Is.EqualTo(6));
+            Assert.That(summary.Updated, Is.EqualTo(18));
+        });
+        foreach (var id in ids)
+        {
+            var stored = (await AdvisoriesAsync()).Single(r => Equals(Value(Advisory, r, "advisory_id"), id));
+            Assert.That(Value(Advisory, stored, "version"), Is.EqualTo(4L));
+            Assert.That((await TranslationsAsync(id)).Select(t => Value(Translation, t, "title")), Is.All.EqualTo("revision 4"));
+        }
     }
 
     [Test]

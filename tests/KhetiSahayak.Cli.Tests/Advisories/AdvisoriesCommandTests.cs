@@ -79,6 +79,8 @@ public sealed class AdvisoriesCommandTests
     [TestCase("--store", "postgres")]
     [TestCase("--store", "oracle", "--sqlite-path", "x.db")]
     [TestCase("--store", "sqlite", "--sqlite-path", "x.db", "--format", "xml")]
+    [TestCase("--store", "sqlite", "--sqlite-path", "x.db", "--write-concurrency", "0")]
+    [TestCase("--store", "sqlite", "--sqlite-path", "x.db", "--write-concurrency", "17")]
     public async Task Import_UsageError_Exits2(params string[] options)
     {
         var exit = await ImportAsync(Path.Combine(SharedData, "advisories.sample.json"), options);
