@@ -19,10 +19,10 @@ namespace KhetiSahayak.Sync.PostgreSql;
 /// (see <see cref="Supports"/>) is left to the typed importer. Text is encoded as strict UTF-8, as Npgsql encodes it:
 /// a lone surrogate throws before its row is sent, and the COPY is cancelled so nothing of the set is stored.
 /// </remarks>
-internal static class BinaryCopyWriter
+public static class BinaryCopyWriter
 {
     /// <summary>Bytes encoded before they are handed to the connection.</summary>
-    internal const int ChunkSize = 64 * 1024;
+    public const int ChunkSize = 64 * 1024;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -7,6 +7,7 @@ using System.Text.Unicode;
 using KhetiSahayak.Cli.Bench.Reports;
 using KhetiSahayak.Server.Features.Sync;
 using KhetiSahayak.Sync.Engine;
+using KhetiSahayak.Sync.PostgreSql;
 using KhetiSahayak.Sync.Scopes;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -162,6 +163,26 @@ internal static class RawBaselines
 
         timed.Stop();
         return RateFigures.Of(method, count, timed.Elapsed);
+    }
+
+    /// <summary>
+    /// Binary COPY of <paramref name="rows"/> encoded by the store's own writer (<see cref="BinaryCopyWriter"/>, the
+    /// encoder the bulk path uses), on one connection; null when some value has a form it leaves to Npgsql.
+    /// </summary>
+    public static async Task<RateFigures?> PostgresDirectCopyAsync(string connectionString, string tableName, TableDefinition table, IReadOnlyList<object?[]> rows, string method, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (!BinaryCopyWriter.Supports(table, rows))
+        {
+            return null;
+        }
+
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(cancellationToken);
+        var timed = Stopwatch.StartNew();
+        await BinaryCopyWriter.WriteAsync(conn, $"COPY \"{tableName}\" ({string.Join(", ", table.Columns.Select(c => "\"" + c.Name + "\""))}) FROM STDIN (FORMAT BINARY)", table, rows, cancellationToken);
+        timed.Stop();
+        return RateFigures.Of(method, rows.Count, timed.Elapsed);
     }
 
     /// <summary>CREATE TABLE for a plain PostgreSQL table with the catalog columns and key (no sync bookkeeping).</summary>

@@ -32,6 +32,19 @@ internal sealed record BulkLoadReport : BenchReport
     /// <summary>Importer rows/s (all rows) ÷ raw rows/s of the same rows: the like-for-like ratio.</summary>
     public double? ImporterSameRowsRatio { get; init; }
 
+    /// <summary>
+    /// Every raw load of the importer's rows, by path: on PostgreSQL into plain tables by Npgsql's binary importer and
+    /// by the store's own COPY encoder (<see cref="RawSameRows"/> is the faster), and into the emptied synced tables.
+    /// </summary>
+    public IReadOnlyDictionary<string, RateFigures>? RawSameRowsByPath { get; init; }
+
+    /// <summary>
+    /// Importer rows/s ÷ rows/s of the raw COPY of the same rows into the synced tables: what the importer costs beyond
+    /// the floor the synced schema (indexes, stamps) sets for any writer. Informational; the target is on
+    /// <see cref="ImporterSameRowsRatio"/>.
+    /// </summary>
+    public double? ImporterSyncedTablesRatio { get; init; }
+
     /// <summary>The importer with nothing written (read, parse, validate, plan): the front of its pipeline alone.</summary>
     public RateFigures? ImporterDryRun { get; init; }
 
