@@ -338,15 +338,15 @@ public sealed class AdvisoryImporter
         }
 
         var sameStatus = Equals(p.Stored.Values[_tables.AdvisoryStatus], status);
-        var stored = p.StoredTranslations.ToDictionary(r => (Guid)r.Values[_tables.Translation.KeyOrdinal]!);
+        var stored = ByLanguage(p.StoredTranslations);
         foreach (var t in p.Doc.Translations)
         {
-            if (!stored.TryGetValue(TranslationIds.For(p.Doc.AdvisoryId, t.Lang), out var row))
+            if (!stored.TryGetValue(t.Lang, out var row))
             {
                 return Plan.Conflict;
             }
 
-            var desired = _tables.TranslationRow(p.Doc, t, status, row.Values);
+            var desired = _tables.TranslationRow(p.Doc, t, (Guid)row.Values[_tables.Translation.KeyOrdinal]!, status, row.Values);
             if (!_tables.SameTranslation(desired, row.Values, ignoreStatus: true))
             {
                 return Plan.Conflict;
@@ -379,13 +379,14 @@ public sealed class AdvisoryImporter
             return;
         }
 
-        var stored = p.StoredTranslations.ToDictionary(r => (Guid)r.Values[_tables.Translation.KeyOrdinal]!);
+        // A stored translation keeps its id, whichever scheme issued it; a new language gets one from TranslationIds.
+        var stored = ByLanguage(p.StoredTranslations);
         var keep = new HashSet<Guid>();
         foreach (var t in p.Doc.Translations)
         {
-            var id = TranslationIds.For(p.Doc.AdvisoryId, t.Lang);
+            var current = stored.GetValueOrDefault(t.Lang);
+            var id = current is null ? TranslationIds.For(p.Doc.AdvisoryId, t.Lang) : (Guid)current.Values[_tables.Translation.KeyOrdinal]!;
             keep.Add(id);
-            var current = stored.GetValueOrDefault(id);
             var row = _tables.TranslationRow(p.Doc, t, id, status, current?.Values);
             if (current is null || !_tables.SameTranslation(row, current.Values, ignoreStatus: false))
             {
@@ -393,7 +394,24 @@ public sealed class AdvisoryImporter
             }
         }
 
-        gone.AddRange(stored.Keys.Where(k => !keep.Contains(k)));
+        gone.AddRange(p.StoredTranslations.Select(r => (Guid)r.Values[_tables.Translation.KeyOrdinal]!).Where(k => !keep.Contains(k)));
+    }
+
+    /// <summary>
+    /// An advisory's stored translations by language, ignoring case as translation ids do. Rows are matched by language,
+    /// not by the id <see cref="TranslationIds.For"/> gives now, so rows stored under earlier ids (UUIDv5) are updated in
+    /// place. Should a language be stored twice, the row of the lowest key stands and <see cref="Rows"/> deletes the other.
+    /// </summary>
+    private Dictionary<string, StoredRow> ByLanguage(List<StoredRow> rows)
+    {
+        var lang = _tables.Translation.Ordinal("lang");
+        var byLanguage = new Dictionary<string, StoredRow>(rows.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var row in rows.OrderBy(r => (Guid)r.Values[_tables.Translation.KeyOrdinal]!))
+        {
+            byLanguage.TryAdd((string)row.Values[lang]!, row);
+        }
+
+        return byLanguage;
     }
 
     private sealed class Pending(ValidAdvisory doc)

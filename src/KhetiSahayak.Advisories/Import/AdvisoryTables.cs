@@ -88,11 +88,7 @@ internal sealed class AdvisoryTables
     }
 
     /// <summary>A translation row: its own texts plus copies of the advisory's filter columns and status.</summary>
-    public object?[] TranslationRow(ValidAdvisory a, ValidTranslation t, string status, object?[]? stored) =>
-        TranslationRow(a, t, TranslationIds.For(a.AdvisoryId, t.Lang), status, stored);
-
-    /// <inheritdoc cref="TranslationRow(ValidAdvisory, ValidTranslation, string, object?[])"/>
-    /// <param name="translationId">The translation's id (<see cref="TranslationIds.For"/>), when the caller has it already.</param>
+    /// <param name="translationId">The translation's id: the stored row's, or <see cref="TranslationIds.For"/> for a new one.</param>
     public object?[] TranslationRow(ValidAdvisory a, ValidTranslation t, Guid translationId, string status, object?[]? stored)
     {
         ArgumentNullException.ThrowIfNull(a);

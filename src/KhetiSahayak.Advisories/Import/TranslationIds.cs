@@ -4,12 +4,21 @@ using System.Text;
 namespace KhetiSahayak.Advisories.Import;
 
 /// <summary>
-/// Deterministic translation ids: a name-based UUID (RFC 9562 version 5, SHA-1) of the advisory id and the language,
-/// so every import of an advisory's translation hits the same row, from any node, without a lookup.
+/// Deterministic translation ids, so every import of an advisory's translation hits the same row, from any node,
+/// without a lookup: a UUID of RFC 9562 version 8 whose first eight bytes are the advisory id's (for the UUIDv7
+/// advisory ids our tools issue, its millisecond timestamp and <c>rand_a</c>) and whose last eight are the SHA-1 of the
+/// namespace, the advisory id and the language.
 /// </summary>
+/// <remarks>
+/// An advisory's translations therefore sort right after one another and after older advisories' translations, so a
+/// bulk import appends to the key indexes (<c>translation_id</c>, <c>(_version, translation_id)</c>) instead of
+/// inserting at random pages. The version 5 (all-hash) ids issued before this cost PostgreSQL about 1.6 s more
+/// per 200,000 translations COPied into the synced table (3.7 s against 2.0-2.4 s, psql on the bench machine).
+/// Rows stored under those earlier ids keep them: the importer matches stored translations by language, not by id.
+/// </remarks>
 public static class TranslationIds
 {
-    /// <summary>The namespace of advisory translation ids (fixed forever: changing it would orphan every row).</summary>
+    /// <summary>The namespace hashed into translation ids (fixed forever: changing it would give new rows new ids).</summary>
     public static readonly Guid Namespace = new("2ec1a077-d5b0-4c64-8c2e-7866e200194e");
 
     /// <summary>The id of <paramref name="advisoryId"/>'s translation in <paramref name="lang"/> (language compared ignoring case).</summary>
@@ -29,11 +38,15 @@ public static class TranslationIds
         input[16 + GuidChars] = (byte)'/';
         Encoding.UTF8.GetBytes(lower, input[(16 + GuidChars + 1)..]);
         Span<byte> hash = stackalloc byte[20];
-#pragma warning disable CA5350 // SHA-1 is what UUIDv5 is defined with; this is an identifier, not a security boundary.
+#pragma warning disable CA5350 // SHA-1 names the row; this is an identifier, not a security boundary.
         SHA1.HashData(input, hash);
 #pragma warning restore CA5350
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16], bigEndian: true);
+
+        Span<byte> id = stackalloc byte[16];
+        advisoryId.TryWriteBytes(id, bigEndian: true, out _);
+        hash[..8].CopyTo(id[8..]);
+        id[6] = (byte)((id[6] & 0x0F) | 0x80);
+        id[8] = (byte)((id[8] & 0x3F) | 0x80);
+        return new Guid(id, bigEndian: true);
     }
 }

@@ -548,6 +548,58 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
     }
 
     [Test]
+    public async Task ImportAsync_TranslationsStoredUnderEarlierVersion5Ids_AreMatchedByLanguageAndKeepTheirIds()
+    {
+        // A store as imports before the time-ordered ids left it: the advisory's translations under UUIDv5 ids.
+        var id = Guid.CreateVersion7();
+        var v1 = new CsvText().Advisory(id).ToString();
+        await ImportAsync(v1, AdvisoryInputFormat.Csv);
+        var table = H.Catalog[Translation];
+        var rekeyed = (await TranslationsAsync(id)).Select(r =>
+        {
+            var values = (object?[])r.Values.Clone();
+            values[table.KeyOrdinal] = LegacyTranslationIds.For(id, (string)Value(Translation, r, "lang")!);
+            return values;
+        }).ToList();
+        await H.ServerWriteAsync(async s =>
+        {
+            await s.DeleteManyAsync(table, [TranslationIds.For(id, "mr-IN"), TranslationIds.For(id, "en-IN")], Clock.GetUtcNow(), CancellationToken.None);
+            await s.UpsertManyAsync(table, rekeyed, CancellationToken.None);
+        });
+        Guid legacyMarathi = LegacyTranslationIds.For(id, "mr-IN"), legacyEnglish = LegacyTranslationIds.For(id, "en-IN");
+        var stamps = (await TranslationsAsync(id)).Select(r => r.Version).ToList();
+
+        // The same file again: unchanged, nothing written.
+        var again = await ImportAsync(v1, AdvisoryInputFormat.Csv);
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.Unchanged, Is.EqualTo(1), AdvisoryImportReport.ToText(again));
+            Assert.That(again.TranslationsWritten, Is.Zero);
+            Assert.That(again.Errors, Is.Zero);
+        });
+        Assert.That((await TranslationsAsync(id)).Select(r => r.Version), Is.EqualTo(stamps));
+
+        // Version 2: Marathi revised, English dropped, Hindi added. Marathi is rewritten under its old id, English is
+        // deleted, Hindi gets a new id.
+        var v2 = new CsvText()
+            .Row(id, "mr-IN", ("version", "2"), ("title", "सोयाबीन: दुसरी फवारणी"))
+            .Row(id, "hi-IN", ("version", "2"), ("title", "सोयाबीन: दूसरा छिड़काव"), ("body", "दूसरा छिड़काव करें।"), ("sms_text", "दूसरा छिड़काव करें।"))
+            .ToString();
+        var revised = await ImportAsync(v2, AdvisoryInputFormat.Csv);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(revised.Updated, Is.EqualTo(1), AdvisoryImportReport.ToText(revised));
+            Assert.That(revised.Errors, Is.Zero);
+            Assert.That(revised.TranslationsWritten, Is.EqualTo(2));
+            Assert.That(revised.TranslationsDeleted, Is.EqualTo(1));
+        });
+        var live = (await TranslationsAsync(id)).ToDictionary(r => (string)Value(Translation, r, "lang")!, r => (Guid)r.Values[table.KeyOrdinal]!);
+        Assert.That(live, Is.EquivalentTo(new Dictionary<string, Guid> { ["mr-IN"] = legacyMarathi, ["hi-IN"] = TranslationIds.For(id, "hi-IN") }));
+        Assert.That(live.Values, Does.Not.Contain(legacyEnglish));
+    }
+
+    [Test]
     public async Task ImportAsync_WithProgress_ReportsRunningCountsEndingWithTheSummary()
     {
         var csv = new CsvText();
