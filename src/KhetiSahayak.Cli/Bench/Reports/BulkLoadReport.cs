@@ -57,6 +57,9 @@ internal sealed record BulkLoadReport : BenchReport
     /// </summary>
     public IReadOnlyDictionary<string, double>? ImporterProcessCpuSeconds { get; init; }
 
+    /// <summary>The collector during the importer's dry run and real run: allocations, collections, paused time.</summary>
+    public IReadOnlyDictionary<string, GcFigures>? ImporterGc { get; init; }
+
     /// <summary>Write-session rows/s ÷ raw rows/s.</summary>
     public required double WriteSessionRatio { get; init; }
 }

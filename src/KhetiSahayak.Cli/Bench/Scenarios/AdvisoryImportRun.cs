@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Globalization;
 using KhetiSahayak.Advisories.Import;
 using KhetiSahayak.Advisories.Reference;
 using KhetiSahayak.Cli.Bench.Measurement;
 using KhetiSahayak.Cli.Bench.Reports;
+using Microsoft.Extensions.Configuration;
 
 namespace KhetiSahayak.Cli.Bench.Scenarios;
 
@@ -23,7 +25,8 @@ internal static class AdvisoryImportRun
         RateFigures? RawSameRows,
         IReadOnlyDictionary<string, RateFigures>? RawSameRowsByPath,
         IReadOnlyDictionary<string, double>? Breakdown,
-        IReadOnlyDictionary<string, double>? ProcessCpu);
+        IReadOnlyDictionary<string, double>? ProcessCpu,
+        IReadOnlyDictionary<string, GcFigures>? Gc);
 
     public static async Task<Figures> RunAsync(BenchEnvironment env, int translations, string? lgdDirectory, CancellationToken cancellationToken)
     {
@@ -31,11 +34,15 @@ internal static class AdvisoryImportRun
         var directory = lgdDirectory ?? FindLgd(Directory.GetCurrentDirectory()) ?? FindLgd(AppContext.BaseDirectory);
         if (directory is null)
         {
-            return new Figures("not measured: the LGD directory (shared/data/lgd with districts.csv) was not found; pass --lgd DIR", null, null, null, null, null, null, null);
+            return new Figures("not measured: the LGD directory (shared/data/lgd with districts.csv) was not found; pass --lgd DIR", null, null, null, null, null, null, null, null);
         }
 
         var lgd = await LgdDirectory.LoadAsync(directory, cancellationToken);
+        // The server's AdvisoryImport settings, as --set gives them (e.g. --set AdvisoryImport:WriteConcurrency=1).
         var options = new AdvisoryImportOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(env.Settings.ServerSettings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value))).Build()
+            .GetSection(AdvisoryImportOptions.SectionName).Bind(options);
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         var path = Path.Combine(env.WorkDirectory, "advisories.json");
         await using (var file = File.Create(path))
         {
@@ -44,17 +51,21 @@ internal static class AdvisoryImportRun
 
         // The front of the pipeline alone: read, parse, validate and plan against the (empty) tables, write nothing.
         env.Settings.Status?.Report("the advisory importer, dry run (read, validate, plan)");
-        var dryImporter = new AdvisoryImporter(env.Store, env.Scopes.Catalog, lgd, CropCatalog.LoadDefault(), TimeProvider.System, new AdvisoryImportOptions { DryRun = true });
+        var dryImporter = new AdvisoryImporter(env.Store, env.Scopes.Catalog, lgd, CropCatalog.LoadDefault(), TimeProvider.System, new AdvisoryImportOptions { DryRun = true, BatchSize = options.BatchSize });
         var cpu = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var gc = new SortedDictionary<string, GcFigures>(StringComparer.Ordinal);
         AdvisoryImportSummary drySummary;
         TimeSpan dryElapsed;
+        await env.Database.SettleAsync(cancellationToken);
         await using (var input = File.OpenRead(path))
         {
             var dryStarted = Stopwatch.GetTimestamp();
             var dryCpu = ProcessCpu();
+            var dryGc = GcFigures.Start();
             drySummary = await dryImporter.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
             dryElapsed = Stopwatch.GetElapsedTime(dryStarted);
             cpu["dry_run"] = Math.Round((ProcessCpu() - dryCpu).TotalSeconds, 3);
+            gc["dry_run"] = dryGc.Stop();
         }
 
         env.Settings.Status?.Report("the advisory importer");
@@ -62,13 +73,16 @@ internal static class AdvisoryImportRun
         var importer = new AdvisoryImporter(timed, env.Scopes.Catalog, lgd, CropCatalog.LoadDefault(), TimeProvider.System, options);
         AdvisoryImportSummary summary;
         TimeSpan elapsed;
+        await env.Database.SettleAsync(cancellationToken);
         await using (var input = File.OpenRead(path))
         {
             var started = Stopwatch.GetTimestamp();
             var importCpu = ProcessCpu();
+            var importGc = GcFigures.Start();
             summary = await importer.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
             elapsed = Stopwatch.GetElapsedTime(started);
             cpu["import"] = Math.Round((ProcessCpu() - importCpu).TotalSeconds, 3);
+            gc["import"] = importGc.Stop();
         }
 
         var status = string.Create(CultureInfo.InvariantCulture, $"measured: {summary.Inserted} advisories inserted, {summary.TranslationsWritten} translations written, {summary.Rejected} rejected, {summary.Errors} errors");
@@ -89,7 +103,8 @@ internal static class AdvisoryImportRun
             rawSame,
             byPath,
             timed.Seconds(),
-            cpu);
+            cpu,
+            gc);
     }
 
     /// <summary>
@@ -115,6 +130,7 @@ internal static class AdvisoryImportRun
             var cs = env.Database.ConnectionString!;
             async Task<RateFigures?> TimedAsync(string name, string method, Func<Task<(RateFigures? A, RateFigures? T)>> load)
             {
+                await env.Database.SettleAsync(cancellationToken);
                 var rawCpu = ProcessCpu();
                 var (a, t) = await load();
                 cpu["raw_same_rows." + name] = Math.Round((ProcessCpu() - rawCpu).TotalSeconds, 3);

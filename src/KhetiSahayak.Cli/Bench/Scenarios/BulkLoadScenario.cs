@@ -39,8 +39,10 @@ internal static class BulkLoadScenario
             // Untimed warm-up (JIT, connection, COPY code paths): the first timed COPY otherwise paid for it alone.
             await RawBaselines.PostgresCopyAsync(cs, "bench_raw_translation", table, data.Translations(Math.Min(rows, 2_000), BenchData.District, stream: 2), "warm-up", cancellationToken);
             await env.Database.ExecAsync("TRUNCATE \"bench_raw_translation\"", cancellationToken);
+            await env.Database.SettleAsync(cancellationToken);
             raw = await RawBaselines.PostgresCopyAsync(cs, "bench_raw_translation", table, Rows(), "PostgreSQL: binary COPY into a plain table (primary key, no triggers)", cancellationToken);
             settings.Status?.Report($"raw: COPY {rows:N0} rows into the synced table");
+            await env.Database.SettleAsync(cancellationToken);
             rawSynced = await RawBaselines.PostgresCopyAsync(cs, table.Name, table, Rows(), "PostgreSQL: binary COPY into the synced table (version stamp by column default, guard trigger, indexes)", cancellationToken);
             await env.Database.ExecAsync($"TRUNCATE \"{table.Name}\", \"{table.Name}__moves\"", cancellationToken);
         }
@@ -53,6 +55,7 @@ internal static class BulkLoadScenario
         }
 
         settings.Status?.Report($"the server store's write sessions, {SessionBatch:N0} rows a transaction");
+        await env.Database.SettleAsync(cancellationToken);
         var session = await WriteSessionAsync(env, table, Rows(), cancellationToken);
         var ratio = session.RowsPerSecond / raw.RowsPerSecond;
 
@@ -91,6 +94,7 @@ internal static class BulkLoadScenario
             ImporterDryRun = import.DryRun,
             ImporterStoreSeconds = import.Breakdown,
             ImporterProcessCpuSeconds = import.ProcessCpu,
+            ImporterGc = import.Gc,
             Checks = checks,
             Raw = raw,
             RawIntoSyncedTable = rawSynced,
@@ -102,7 +106,7 @@ internal static class BulkLoadScenario
                 "The synced tables are emptied before each load into them, so each path starts from empty tables.",
                 "The importer validates every advisory (LGD codes, crops, stages, vocabularies), plans each batch against stored rows (two set reads), locks the advisories it writes (one statement) and writes the batch's advisory rows and translations through the store's bulk path (PostgreSQL: rows with new keys by binary COPY straight into the table, others by COPY into a staging table + one upsert; SQLite: one prepared upsert reused); the next batch is read and validated meanwhile, and on PostgreSQL two batches that share no advisory are written side by side, each in its own transaction.",
                 "importer_ratio divides importer translations/s by raw translations/s although the importer also writes an advisory row per two translations; importer_same_rows_ratio is like for like: every row the importer wrote, against the raw bulk path loading exactly those rows (read back from the store) into plain tables. On PostgreSQL that raw load runs twice, encoded by Npgsql's binary importer and by the store's own COPY encoder, and the faster counts (raw_same_rows_by_path has both); importer_synced_tables_ratio compares with the same rows COPied into the emptied synced tables, the floor their indexes and stamps set for any writer.",
-                "importer_dry_run is the importer with nothing written: reading, parsing and validating the file and planning against the empty tables. importer_store_seconds adds up the time spent in each kind of store call during the real run. importer_process_cpu_seconds is this process's CPU time (every thread, GC included; not the database's) in the dry run, the real run and each raw load of the same rows.",
+                "importer_dry_run is the importer with nothing written: reading, parsing and validating the file and planning against the empty tables. importer_store_seconds adds up the time spent in each kind of store call during the real run. importer_process_cpu_seconds is this process's CPU time (every thread, GC included; not the database's) in the dry run, the real run and each raw load of the same rows; importer_gc what the collector did in the first two (megabytes allocated, collections, of which gen1 and gen2, paused seconds).",
                 "Write sessions are IServerStore.BeginWriteAsync + UpsertAsync per row + CommitAsync: one statement and round trip per row.",
             ],
         };

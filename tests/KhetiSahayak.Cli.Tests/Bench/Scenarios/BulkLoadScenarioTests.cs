@@ -28,6 +28,16 @@ public sealed class BulkLoadScenarioTests
             Assert.That(report.ImporterRate, Is.Not.Null, report.Importer);
             Assert.That(report.ImporterRate?.Rows, Is.EqualTo(258), report.Importer);
             Assert.That(report.Importer, Does.StartWith("measured: 129 advisories inserted, 258 translations written, 0 rejected"));
+
+            // The importer's 387 rows (129 advisories, 258 translations) went through every raw path, and the raw
+            // figure is the fastest of the plain-table loads.
+            string[] paths = store == "postgres" ? ["npgsql_importer", "store_encoder", "synced_tables"] : ["prepared_insert"];
+            Assert.That(report.RawSameRowsByPath?.Keys, Is.EquivalentTo(paths));
+            Assert.That(report.RawSameRowsByPath?.Values.Select(f => f.Rows), Is.All.EqualTo(387));
+            Assert.That(report.RawSameRows?.Seconds, Is.EqualTo(report.RawSameRowsByPath?.Where(p => p.Key != "synced_tables").Min(p => p.Value.Seconds)));
+            Assert.That(report.ImporterSyncedTablesRatio, store == "postgres" ? Is.GreaterThan(0) : Is.Null);
+            Assert.That(report.ImporterGc?.Keys, Is.EquivalentTo(new[] { "dry_run", "import" }));
+            Assert.That(report.ImporterGc?["import"].AllocatedMb, Is.GreaterThan(0));
         }
     }
 }
