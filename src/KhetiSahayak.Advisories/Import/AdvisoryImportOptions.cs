@@ -10,9 +10,9 @@ public sealed class AdvisoryImportOptions
     /// <summary>
     /// Valid records per write transaction and bulk write (each record lands whole with its translations, or not at
     /// all). Larger batches amortize the per-batch round trips (planning reads, staging table, commit); one batch is
-    /// read while <see cref="WriteConcurrency"/> batches are written, so that many plus one are held in memory. 1,000 because a batch must die young: at 5,000
-    /// (about 35 MB allocated to read and validate one) its records outlived several collections of the 6 MB gen0 of
-    /// the workstation collector and were promoted to gen2, which cost a 100,000-advisory import 20 gen2 collections
+    /// read while <see cref="WriteConcurrency"/> batches are written, so that many plus one are held in memory. 1,000
+    /// because a batch must die young: at 5,000 (about 35 MB allocated to read and validate one) its records outlived
+    /// several collections of the 6 MB gen0 of the background workstation collector and were promoted to gen2, which cost a 100,000-advisory import 20 gen2 collections
     /// and 1–2 s of paused threads; at 1,000 there are 1–4 and the extra planning reads overlap the previous batch's
     /// writes (see the README's performance notes).
     /// </summary>

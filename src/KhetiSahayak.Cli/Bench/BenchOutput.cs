@@ -43,7 +43,8 @@ internal static class BenchOutput
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or System.Data.Common.DbException or TimeoutException
-            or ArgumentException or KhetiSahayak.Sync.Protocol.SyncProtocolException or KhetiSahayak.Sync.Scopes.ScopeLoadException)
+            or ArgumentException or KhetiSahayak.Sync.Protocol.SyncProtocolException or KhetiSahayak.Sync.Scopes.ScopeLoadException
+            or Microsoft.Extensions.Options.OptionsValidationException or System.ComponentModel.DataAnnotations.ValidationException)
         {
             await Console.Error.WriteLineAsync("error: " + ex.Message);
             return 1;

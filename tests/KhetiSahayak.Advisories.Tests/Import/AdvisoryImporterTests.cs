@@ -600,6 +600,38 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
     }
 
     [Test]
+    public async Task ImportAsync_ALanguageStoredTwice_TheNextVersionKeepsTheLowerKeyAndDeletesTheOther()
+    {
+        // Two nodes of different releases imported the same new advisory at once: Marathi is stored under both id
+        // schemes. At the same version the record cannot match the store (a conflict, nothing written); the next
+        // version keeps the row with the lower key and deletes the other.
+        var id = Guid.CreateVersion7();
+        await ImportAsync(new CsvText().Advisory(id).ToString(), AdvisoryInputFormat.Csv);
+        var table = H.Catalog[Translation];
+        var marathi = (await TranslationsAsync(id)).Single(r => Equals(Value(Translation, r, "lang"), "mr-IN"));
+        var twin = (object?[])marathi.Values.Clone();
+        twin[table.KeyOrdinal] = LegacyTranslationIds.For(id, "mr-IN");
+        await H.ServerWriteAsync(s => s.UpsertManyAsync(table, [twin], CancellationToken.None));
+        Guid[] keys = [(Guid)marathi.Values[table.KeyOrdinal]!, (Guid)twin[table.KeyOrdinal]!];
+        var lower = keys.Min();
+
+        var same = await ImportAsync(new CsvText().Advisory(id).ToString(), AdvisoryInputFormat.Csv);
+        Assert.That(same.Issues.Select(i => i.Code), Is.EqualTo(new[] { AdvisoryImportReasons.VersionConflict }), AdvisoryImportReport.ToText(same));
+
+        var revised = await ImportAsync(new CsvText().Advisory(id, ("version", "2"), ("title", "revised")).ToString(), AdvisoryInputFormat.Csv);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(revised.Updated, Is.EqualTo(1), AdvisoryImportReport.ToText(revised));
+            Assert.That(revised.TranslationsDeleted, Is.EqualTo(1));
+        });
+        var live = await TranslationsAsync(id);
+        var marathiRows = live.Where(r => Equals(Value(Translation, r, "lang"), "mr-IN")).ToList();
+        Assert.That(marathiRows.Select(r => r.Values[table.KeyOrdinal]), Is.EqualTo(new object[] { lower }));
+        Assert.That(live.Select(r => Value(Translation, r, "title")), Is.All.EqualTo("revised"));
+    }
+
+    [Test]
     public async Task ImportAsync_WithProgress_ReportsRunningCountsEndingWithTheSummary()
     {
         var csv = new CsvText();

@@ -56,6 +56,17 @@ public sealed class BenchCommandTests
         Assert.That(stdout, Does.Not.Contain("\"scenario\""));
     }
 
+    [TestCase("noop-sync", "Sync:BrotliQuality=20", "BrotliQuality")]
+    [TestCase("bulk-load", "AdvisoryImport:WriteConcurrency=0", "WriteConcurrency")]
+    public async Task Invoke_SetWithAnInvalidServerSetting_ExitsNamingTheSetting(string scenario, string setting, string named)
+    {
+        var (exit, stdout, stderr) = await InvokeAsync("bench", scenario, "--json", "--set", setting, "--scopes", RepoPaths.SyncScopes);
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr, Does.StartWith("error: ").And.Contain(named));
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> InvokeAsync(params string[] args)
     {
         var root = new RootCommand { BenchCommand.Create() };
