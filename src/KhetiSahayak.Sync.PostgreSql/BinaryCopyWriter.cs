@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Unicode;
 using KhetiSahayak.Sync.Scopes;
 using Npgsql;
 
@@ -24,8 +25,6 @@ public static class BinaryCopyWriter
     /// <summary>Bytes encoded before they are handed to the connection.</summary>
     public const int ChunkSize = 64 * 1024;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     // "PGCOPY\n\377\r\n\0", then flags (int32 0) and the header extension's length (int32 0).
     private static ReadOnlySpan<byte> Header => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
@@ -40,26 +39,31 @@ public static class BinaryCopyWriter
     /// </summary>
     public static bool Supports(TableDefinition table, IReadOnlyList<object?[]> rows)
     {
-        var columns = table.Columns;
-        foreach (var row in rows)
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rows);
+
+        // One type test per value, against the column's type read once: this runs over every row of every bulk write.
+        var columns = ColumnTypes(table);
+        for (var r = 0; r < rows.Count; r++)
         {
-            if (row.Length < columns.Count)
+            var row = rows[r];
+            if (row.Length < columns.Length)
             {
                 return false;
             }
 
-            for (var i = 0; i < columns.Count; i++)
+            for (var i = 0; i < columns.Length; i++)
             {
-                var ok = row[i] switch
+                var value = row[i];
+                var ok = value is null || columns[i] switch
                 {
-                    null => true,
-                    string => columns[i].Type is ColumnType.Text or ColumnType.Json,
-                    Guid => columns[i].Type == ColumnType.Uuid,
-                    long => columns[i].Type == ColumnType.Integer,
-                    double => columns[i].Type == ColumnType.Real,
-                    bool => columns[i].Type == ColumnType.Boolean,
-                    DateOnly d => columns[i].Type == ColumnType.Date && d != DateOnly.MinValue && d != DateOnly.MaxValue,
-                    DateTimeOffset t => columns[i].Type == ColumnType.Timestamp && t != DateTimeOffset.MinValue && t != DateTimeOffset.MaxValue,
+                    ColumnType.Text or ColumnType.Json => value is string,
+                    ColumnType.Uuid => value is Guid,
+                    ColumnType.Integer => value is long,
+                    ColumnType.Real => value is double,
+                    ColumnType.Boolean => value is bool,
+                    ColumnType.Date => value is DateOnly d && d != DateOnly.MinValue && d != DateOnly.MaxValue,
+                    ColumnType.Timestamp => value is DateTimeOffset t && t != DateTimeOffset.MinValue && t != DateTimeOffset.MaxValue,
                     _ => false,
                 };
                 if (!ok)
@@ -72,11 +76,7 @@ public static class BinaryCopyWriter
         return true;
     }
 
-    /// <summary>
-    /// Runs <c>COPY target (columns) FROM STDIN (FORMAT BINARY)</c> with the rows' catalog columns. The rows must pass
-    /// <see cref="Supports"/>. A failure while encoding or sending cancels the COPY, so it stores none of the rows.
-    /// </summary>
-    public static async Task WriteAsync(NpgsqlConnection conn, string copyCommand, TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    private static ColumnType[] ColumnTypes(TableDefinition table)
     {
         var columns = new ColumnType[table.Columns.Count];
         for (var i = 0; i < columns.Length; i++)
@@ -84,6 +84,16 @@ public static class BinaryCopyWriter
             columns[i] = table.Columns[i].Type;
         }
 
+        return columns;
+    }
+
+    /// <summary>
+    /// Runs <c>COPY target (columns) FROM STDIN (FORMAT BINARY)</c> with the rows' catalog columns. The rows must pass
+    /// <see cref="Supports"/>. A failure while encoding or sending cancels the COPY, so it stores none of the rows.
+    /// </summary>
+    public static async Task WriteAsync(NpgsqlConnection conn, string copyCommand, TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var columns = ColumnTypes(table);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         var copy = await conn.BeginRawBinaryCopyAsync(copyCommand, cancellationToken);
         try
@@ -140,9 +150,11 @@ public static class BinaryCopyWriter
         var index = first;
         while (index < rows.Count)
         {
+            // Each row is encoded straight into the chunk's free space (one pass over its text); a row that does not fit
+            // leaves the chunk as it was and starts the next one.
             var row = rows[index];
-            var size = MaxRowSize(row, columns.Length);
-            if (used + size > buffer.Length)
+            var end = EncodeRow(row, columns, buffer, used);
+            if (end < 0)
             {
                 if (index > first || used > 0)
                 {
@@ -150,11 +162,13 @@ public static class BinaryCopyWriter
                 }
 
                 // A row larger than the chunk, alone in it.
+                var size = MaxRowSize(row, columns.Length);
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = ArrayPool<byte>.Shared.Rent(size);
+                end = EncodeRow(row, columns, buffer, used);
             }
 
-            used = EncodeRow(row, columns, buffer, used);
+            used = end;
             index++;
         }
 
@@ -167,27 +181,64 @@ public static class BinaryCopyWriter
         var size = 2;
         for (var i = 0; i < count; i++)
         {
-            size += 4 + (row[i] is string text ? StrictUtf8.GetMaxByteCount(text.Length) : 16);
+            size += 4 + (row[i] is string text ? Encoding.UTF8.GetMaxByteCount(text.Length) : 16);
         }
 
         return size;
     }
 
+    /// <summary>
+    /// Encodes one row at <paramref name="at"/>; returns where it ends, or -1 when it does not fit in the buffer (what
+    /// was written past <paramref name="at"/> is then garbage the next row or chunk overwrites).
+    /// </summary>
     private static int EncodeRow(object?[] row, ColumnType[] columns, byte[] buffer, int at)
     {
+        // Fixed-size fields are at most 16 bytes; text is checked by the transcoder itself.
+        const int LargestFixed = 4 + 16;
+        if (buffer.Length - at < 2)
+        {
+            return -1;
+        }
+
         BinaryPrimitives.WriteInt16BigEndian(buffer.AsSpan(at), (short)columns.Length);
         at += 2;
         for (var i = 0; i < columns.Length; i++)
         {
+            var value = row[i];
+            if (value is string text)
+            {
+                if (buffer.Length - at < 4)
+                {
+                    return -1;
+                }
+
+                var status = Utf8.FromUtf16(text, buffer.AsSpan(at + 4), out _, out var written, replaceInvalidSequences: false);
+                if (status == OperationStatus.DestinationTooSmall)
+                {
+                    return -1;
+                }
+
+                if (status != OperationStatus.Done)
+                {
+                    throw new EncoderFallbackException($"column {i}: the text is not valid UTF-16 (a lone surrogate); PostgreSQL stores UTF-8 only");
+                }
+
+                BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(at), written);
+                at += 4 + written;
+                continue;
+            }
+
+            if (buffer.Length - at < LargestFixed)
+            {
+                return -1;
+            }
+
             var span = buffer.AsSpan(at + 4);
             int length;
-            switch (row[i])
+            switch (value)
             {
                 case null:
                     length = -1;
-                    break;
-                case string text:
-                    length = StrictUtf8.GetBytes(text, span);
                     break;
                 case Guid uuid:
                     uuid.TryWriteBytes(span, bigEndian: true, out length);
@@ -214,7 +265,7 @@ public static class BinaryCopyWriter
                     length = 8;
                     break;
                 default:
-                    throw new InvalidOperationException($"column {i}: values of type {row[i]!.GetType().Name} are not encoded here (Supports was not checked)");
+                    throw new InvalidOperationException($"column {i}: values of type {value.GetType().Name} are not encoded here (Supports was not checked)");
             }
 
             BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(at), length);
