@@ -60,6 +60,18 @@ internal sealed record BulkLoadReport : BenchReport
     /// <summary>The collector during the importer's dry run and real run: allocations, collections, paused time.</summary>
     public IReadOnlyDictionary<string, GcFigures>? ImporterGc { get; init; }
 
+    /// <summary>
+    /// Share of all cores (100 = every core busy) used during the importer's dry run and real run by this process and,
+    /// on Linux, by PostgreSQL: how far the import is from saturating the machine.
+    /// </summary>
+    public IReadOnlyDictionary<string, CpuShare>? ImporterCpuPercent { get; init; }
+
+    /// <summary>
+    /// Seconds of each of the importer's runs (the tables emptied before each); the faster is the one every other
+    /// importer figure describes, as the faster of the raw load's two runs is the raw figure.
+    /// </summary>
+    public IReadOnlyList<double>? ImporterAttemptsSeconds { get; init; }
+
     /// <summary>Write-session rows/s ÷ raw rows/s.</summary>
     public required double WriteSessionRatio { get; init; }
 }

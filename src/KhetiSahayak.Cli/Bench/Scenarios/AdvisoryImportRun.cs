@@ -26,7 +26,18 @@ internal static class AdvisoryImportRun
         IReadOnlyDictionary<string, RateFigures>? RawSameRowsByPath,
         IReadOnlyDictionary<string, double>? Breakdown,
         IReadOnlyDictionary<string, double>? ProcessCpu,
-        IReadOnlyDictionary<string, GcFigures>? Gc);
+        IReadOnlyDictionary<string, GcFigures>? Gc,
+        IReadOnlyDictionary<string, CpuShare>? CpuPercent,
+        IReadOnlyList<double>? AttemptSeconds);
+
+    /// <summary>
+    /// Times the importer runs (the tables emptied before each); the faster counts. The raw load of its rows also runs
+    /// twice (two encoders) and the faster counts, so both sides of the ratio get the same chances against noise.
+    /// </summary>
+    public const int ImportAttempts = 2;
+
+    /// <summary>One timed run of the importer and what it spent.</summary>
+    private sealed record Attempt(AdvisoryImportSummary Summary, TimeSpan Elapsed, double CpuSeconds, GcFigures Gc, CpuShare Share, IReadOnlyDictionary<string, double> StoreSeconds);
 
     public static async Task<Figures> RunAsync(BenchEnvironment env, int translations, string? lgdDirectory, CancellationToken cancellationToken)
     {
@@ -34,7 +45,7 @@ internal static class AdvisoryImportRun
         var directory = lgdDirectory ?? FindLgd(Directory.GetCurrentDirectory()) ?? FindLgd(AppContext.BaseDirectory);
         if (directory is null)
         {
-            return new Figures("not measured: the LGD directory (shared/data/lgd with districts.csv) was not found; pass --lgd DIR", null, null, null, null, null, null, null, null);
+            return new Figures("not measured: the LGD directory (shared/data/lgd with districts.csv) was not found; pass --lgd DIR", null, null, null, null, null, null, null, null, null, null);
         }
 
         var lgd = await LgdDirectory.LoadAsync(directory, cancellationToken);
@@ -54,6 +65,7 @@ internal static class AdvisoryImportRun
         var dryImporter = new AdvisoryImporter(env.Store, env.Scopes.Catalog, lgd, CropCatalog.LoadDefault(), TimeProvider.System, new AdvisoryImportOptions { DryRun = true, BatchSize = options.BatchSize });
         var cpu = new SortedDictionary<string, double>(StringComparer.Ordinal);
         var gc = new SortedDictionary<string, GcFigures>(StringComparer.Ordinal);
+        var shares = new SortedDictionary<string, CpuShare>(StringComparer.Ordinal);
         AdvisoryImportSummary drySummary;
         TimeSpan dryElapsed;
         await env.Database.SettleAsync(cancellationToken);
@@ -62,28 +74,47 @@ internal static class AdvisoryImportRun
             var dryStarted = Stopwatch.GetTimestamp();
             var dryCpu = ProcessCpu();
             var dryGc = GcFigures.Start();
+            var dryShare = CpuMeter.Start();
             drySummary = await dryImporter.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
             dryElapsed = Stopwatch.GetElapsedTime(dryStarted);
             cpu["dry_run"] = Math.Round((ProcessCpu() - dryCpu).TotalSeconds, 3);
             gc["dry_run"] = dryGc.Stop();
+            shares["dry_run"] = Share(dryShare, env);
         }
 
-        env.Settings.Status?.Report("the advisory importer");
-        var timed = new TimedBulkStore(env.Store);
-        var importer = new AdvisoryImporter(timed, env.Scopes.Catalog, lgd, CropCatalog.LoadDefault(), TimeProvider.System, options);
-        AdvisoryImportSummary summary;
-        TimeSpan elapsed;
-        await env.Database.SettleAsync(cancellationToken);
-        await using (var input = File.OpenRead(path))
+        Attempt? best = null;
+        var attemptSeconds = new List<double>(ImportAttempts);
+        for (var attempt = 1; attempt <= ImportAttempts; attempt++)
         {
+            if (attempt > 1)
+            {
+                await BulkLoadScenario.EmptyAdvisoryTablesAsync(env, cancellationToken);
+            }
+
+            env.Settings.Status?.Report($"the advisory importer, run {attempt} of {ImportAttempts}");
+            var timed = new TimedBulkStore(env.Store);
+            var importer = new AdvisoryImporter(timed, env.Scopes.Catalog, lgd, CropCatalog.LoadDefault(), TimeProvider.System, options);
+            await env.Database.SettleAsync(cancellationToken);
+            await using var input = File.OpenRead(path);
             var started = Stopwatch.GetTimestamp();
             var importCpu = ProcessCpu();
             var importGc = GcFigures.Start();
-            summary = await importer.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
-            elapsed = Stopwatch.GetElapsedTime(started);
-            cpu["import"] = Math.Round((ProcessCpu() - importCpu).TotalSeconds, 3);
-            gc["import"] = importGc.Stop();
+            var importShare = CpuMeter.Start();
+            var run = await importer.ImportAsync(input, AdvisoryInputFormat.Json, null, cancellationToken);
+            var took = Stopwatch.GetElapsedTime(started);
+            var current = new Attempt(run, took, Math.Round((ProcessCpu() - importCpu).TotalSeconds, 3), importGc.Stop(), Share(importShare, env), timed.Seconds());
+            attemptSeconds.Add(Math.Round(took.TotalSeconds, 3));
+            if (best is null || current.Elapsed < best.Elapsed)
+            {
+                best = current;
+            }
         }
+
+        var summary = best!.Summary;
+        var elapsed = best.Elapsed;
+        cpu["import"] = best.CpuSeconds;
+        gc["import"] = best.Gc;
+        shares["import"] = best.Share;
 
         var status = string.Create(CultureInfo.InvariantCulture, $"measured: {summary.Inserted} advisories inserted, {summary.TranslationsWritten} translations written, {summary.Rejected} rejected, {summary.Errors} errors");
         if (summary.Issues.Count > 0)
@@ -102,9 +133,18 @@ internal static class AdvisoryImportRun
             RateFigures.Of("AdvisoryImporter dry run: read, parse, validate, plan (reads of the empty tables); nothing written; rows = translations", drySummary.Inserted * 2, dryElapsed),
             rawSame,
             byPath,
-            timed.Seconds(),
+            best.StoreSeconds,
             cpu,
-            gc);
+            gc,
+            shares,
+            attemptSeconds);
+    }
+
+    /// <summary>The meter's shares; PostgreSQL's only when it is the store (a server running beside an SQLite run is not its).</summary>
+    private static CpuShare Share(CpuMeter meter, BenchEnvironment env)
+    {
+        var (process, postgres, _) = meter.Stop();
+        return new CpuShare(Math.Round(process, 1), env.Settings.Store == BenchStore.Postgres && postgres is { } pg ? Math.Round(pg, 1) : null);
     }
 
     /// <summary>
