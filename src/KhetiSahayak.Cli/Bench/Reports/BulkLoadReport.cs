@@ -67,10 +67,10 @@ internal sealed record BulkLoadReport : BenchReport
     public IReadOnlyDictionary<string, CpuShare>? ImporterCpuPercent { get; init; }
 
     /// <summary>
-    /// Seconds of each of the importer's runs (the tables emptied before each); the faster is the one every other
-    /// importer figure describes, as the faster of the raw load's two runs is the raw figure.
+    /// The rounds of the like-for-like comparison: each the importer's run into emptied tables, then the raw load of the
+    /// rows it stored. The round with the median ratio is the one every importer_* and raw_same_rows figure describes.
     /// </summary>
-    public IReadOnlyList<double>? ImporterAttemptsSeconds { get; init; }
+    public IReadOnlyList<ImportRound>? ImporterRounds { get; init; }
 
     /// <summary>Write-session rows/s ÷ raw rows/s.</summary>
     public required double WriteSessionRatio { get; init; }
