@@ -227,8 +227,8 @@ internal static class AdvisoryImportRun
             {
                 await env.Database.ExecAsync("TRUNCATE \"advisory\", \"advisory__moves\", \"advisory_translation\", \"advisory_translation__moves\"", cancellationToken);
                 await TimedAsync(SyncedTablesPath, "PostgreSQL: binary COPY encoded by the store's BinaryCopyWriter of the same rows into the emptied synced tables (indexes, stamp default and trigger)", async () => (
-                await RawBaselines.PostgresDirectCopyAsync(cs, "advisory", advisory, advisories, "advisory", cancellationToken),
-                await RawBaselines.PostgresDirectCopyAsync(cs, "advisory_translation", translation, translations, "translation", cancellationToken)));
+                    await RawBaselines.PostgresDirectCopyAsync(cs, "advisory", advisory, advisories, "advisory", cancellationToken),
+                    await RawBaselines.PostgresDirectCopyAsync(cs, "advisory_translation", translation, translations, "translation", cancellationToken)));
             }
 
             var fastest = direct is not null && direct.Seconds < npgsql!.Seconds ? direct : npgsql!;
