@@ -9,15 +9,16 @@ public sealed class AdvisoryImportOptions
 
     /// <summary>
     /// Valid records per write transaction and bulk write (each record lands whole with its translations, or not at
-    /// all). Larger batches amortize the per-batch round trips (planning reads, staging table, commit); one batch is
-    /// read while <see cref="WriteConcurrency"/> batches are written, so that many plus one are held in memory. 1,000
-    /// because a batch must die young: at 5,000 (about 35 MB allocated to read and validate one) its records outlived
-    /// several collections of the 6 MB gen0 of the background workstation collector and were promoted to gen2, which cost a 100,000-advisory import 20 gen2 collections
-    /// and 1–2 s of paused threads; at 1,000 there are 1–4 and the extra planning reads overlap the previous batch's
-    /// writes (see the README's performance notes).
+    /// all). Larger batches amortize the per-batch statements (planning read, locked read, savepoints, commit); one
+    /// batch is read while <see cref="WriteConcurrency"/> batches are written, so that many plus one are held in memory
+    /// (about 10 MB of validated records per 1,000 advisories). 3,000: on the 2-core bench machine, with the CLI's
+    /// non-concurrent collector, the like-for-like ratio of a 100,000-advisory import (median of paired rounds) was
+    /// 0.36-0.48 at 1,000, 0.41-0.47 at 2,000, 0.47 at 3,000 and 0.45-0.46 at 5,000, where the collector's pauses
+    /// grew again (at 5,000 with the background collector, records were promoted to gen2 and cost 1-2 s of paused
+    /// threads; see the README's performance notes).
     /// </summary>
     [Range(1, 50_000)]
-    public int BatchSize { get; set; } = 1_000;
+    public int BatchSize { get; set; } = 3_000;
 
     /// <summary>
     /// Batches written at once, each in its own write session and connection, on a store whose write sessions run side
