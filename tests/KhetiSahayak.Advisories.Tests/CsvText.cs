@@ -37,6 +37,18 @@ internal sealed class CsvText
         ["sms_text"] = lang == "mr-IN" ? "सोयाबीन खोडमाशी: फवारणी करा. -KVK लातूर" : "Soybean stem fly: spray now. -KVK Latur",
     };
 
+    /// <summary>One default advisory (Marathi and English rows) per id, in order.</summary>
+    public static CsvText Of(IEnumerable<Guid> advisoryIds)
+    {
+        var csv = new CsvText();
+        foreach (var id in advisoryIds)
+        {
+            csv.Advisory(id);
+        }
+
+        return csv;
+    }
+
     /// <summary>Uses a different header (columns added, removed or renamed).</summary>
     public CsvText WithColumns(params string[] columns)
     {

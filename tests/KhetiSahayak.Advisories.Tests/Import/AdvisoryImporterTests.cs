@@ -240,11 +240,7 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
     public async Task ImportAsync_ReimportAcrossBatchesWithSomeChanged_WritesExactlyThoseAndMovesNoOtherStamp()
     {
         var ids = Enumerable.Range(0, 9).Select(_ => Guid.CreateVersion7()).ToArray();
-        var first = new CsvText();
-        foreach (var id in ids)
-        {
-            first.Advisory(id);
-        }
+        var first = CsvText.Of(ids);
 
         var options = new AdvisoryImportOptions { BatchSize = 2 };
         await ImportAsync(first.ToString(), AdvisoryInputFormat.Csv, options);
@@ -458,11 +454,7 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
         // Records of one advisory each, batches of one, up to four written at once where the store allows it; the
         // fifth record's Marathi translation fails.
         var ids = Enumerable.Range(0, 12).Select(_ => Guid.CreateVersion7()).ToList();
-        var csv = new CsvText();
-        foreach (var id in ids)
-        {
-            csv.Advisory(id);
-        }
+        var csv = CsvText.Of(ids);
 
         var probe = new SessionProbeStore(new FailingStore(H.Store, (table, values) =>
             table.Name == Translation && Equals(values[table.Ordinal("advisory_id")], ids[4]) && Equals(values[table.Ordinal("lang")], "mr-IN")));
