@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Unicode;
+using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Scopes;
 using Npgsql;
 
@@ -15,10 +16,11 @@ namespace KhetiSahayak.Sync.PostgreSql;
 /// Npgsql's typed importer (<see cref="NpgsqlBinaryImporter"/>) binds every value through a parameter object and an
 /// async state machine; for the advisory importer that per-value machinery was about an eighth of the import's client
 /// CPU (perf, 100,000 advisories). This writer handles exactly the value forms the stores keep (text and JSON as
-/// <see cref="string"/>, <see cref="Guid"/>, <see cref="long"/>, <see cref="double"/>, <see cref="bool"/>,
-/// <see cref="DateOnly"/>, <see cref="DateTimeOffset"/>) with the wire forms Npgsql sends for them; anything else
-/// (see <see cref="Supports"/>) is left to the typed importer. Text is encoded as strict UTF-8, as Npgsql encodes it:
-/// a lone surrogate throws before its row is sent, and the COPY is cancelled so nothing of the set is stored.
+/// <see cref="string"/> or <see cref="Utf8Text"/>, <see cref="Guid"/>, <see cref="long"/>, <see cref="double"/>,
+/// <see cref="bool"/>, <see cref="DateOnly"/>, <see cref="DateTimeOffset"/>) with the wire forms Npgsql sends for
+/// them; anything else (see <see cref="Supports"/>) is left to the typed importer. Text is encoded as strict UTF-8, as
+/// Npgsql encodes it: a lone surrogate throws before its row is sent, and the COPY is cancelled so nothing of the set
+/// is stored. A <see cref="Utf8Text"/> is already well-formed UTF-8 and is copied as it is.
 /// </remarks>
 public static class BinaryCopyWriter
 {
@@ -57,7 +59,7 @@ public static class BinaryCopyWriter
                 var value = row[i];
                 var ok = value is null || columns[i] switch
                 {
-                    ColumnType.Text or ColumnType.Json => value is string,
+                    ColumnType.Text or ColumnType.Json => value is string or Utf8Text,
                     ColumnType.Uuid => value is Guid,
                     ColumnType.Integer => value is long,
                     ColumnType.Real => value is double,
@@ -181,7 +183,12 @@ public static class BinaryCopyWriter
         var size = 2;
         for (var i = 0; i < count; i++)
         {
-            size += 4 + (row[i] is string text ? Encoding.UTF8.GetMaxByteCount(text.Length) : 16);
+            size += 4 + row[i] switch
+            {
+                string text => Encoding.UTF8.GetMaxByteCount(text.Length),
+                Utf8Text utf8 => utf8.Utf8.Length,
+                _ => 16,
+            };
         }
 
         return size;
@@ -225,6 +232,21 @@ public static class BinaryCopyWriter
 
                 BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(at), written);
                 at += 4 + written;
+                continue;
+            }
+
+            if (value is Utf8Text utf8)
+            {
+                // Text the caller already holds as UTF-8 (the advisory importer's titles and bodies): no transcoding.
+                var bytes = utf8.Utf8;
+                if (buffer.Length - at < 4 + bytes.Length)
+                {
+                    return -1;
+                }
+
+                BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(at), bytes.Length);
+                bytes.CopyTo(buffer.AsSpan(at + 4));
+                at += 4 + bytes.Length;
                 continue;
             }
 

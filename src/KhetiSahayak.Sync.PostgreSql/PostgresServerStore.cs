@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using KhetiSahayak.Sync.Protocol;
 using KhetiSahayak.Sync.Relational;
 using KhetiSahayak.Sync.Scopes;
 using KhetiSahayak.Sync.Stores;
@@ -414,6 +415,7 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
     protected override object? ToDb(ColumnType type, object? value) => value switch
     {
         DateTimeOffset ts => ts.ToUniversalTime(),
+        Utf8Text text => text.ToString(),
         _ => value,
     };
 

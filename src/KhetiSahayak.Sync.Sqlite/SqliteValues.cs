@@ -18,6 +18,7 @@ internal static class SqliteValues
         null => null,
         Guid g => g.ToString("D"),
         bool b => b ? 1L : 0L,
+        Utf8Text text => text.ToString(),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTimeOffset ts => ts.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
         _ => value,

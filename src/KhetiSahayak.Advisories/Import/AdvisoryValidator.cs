@@ -1,6 +1,7 @@
 using System.Globalization;
 using KhetiSahayak.Advisories.Reference;
 using KhetiSahayak.Advisories.Sms;
+using KhetiSahayak.Sync.Protocol;
 
 namespace KhetiSahayak.Advisories.Import;
 
@@ -10,6 +11,11 @@ namespace KhetiSahayak.Advisories.Import;
 /// </summary>
 internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, AdvisoryImportOptions options)
 {
+    // Titles and bodies given as strings (CSV, escaped JSON) become UTF-8 here; those the JSON reader kept as UTF-8 stay.
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly Utf8TextBuffer _texts = Utf8TextBuffer.Unpooled();
+
     /// <summary>Returns the stored form, or null when the record has an error; issues (errors and warnings) go to <paramref name="issues"/>.</summary>
     public ValidAdvisory? Validate(SourceAdvisory source, List<AdvisoryImportIssue> issues)
     {
@@ -64,6 +70,44 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
             if (text.Length > max)
             {
                 Add(value, AdvisoryImportReasons.TextTooLong, $"{value.Field} has {text.Length} characters; at most {max} are allowed");
+            }
+
+            return text;
+        }
+
+        // Text(), for a title or a body: the same trim and the same length in UTF-16 units, on UTF-8.
+        Utf8Text? LongText(SourceValue value, int max)
+        {
+            if (value.IsMissing)
+            {
+                return null;
+            }
+
+            Utf8Text? text;
+            if (value.Utf8 is { } utf8)
+            {
+                var (start, length) = Utf8Trim.Range(utf8.Utf8);
+                text = length == utf8.Utf8.Length ? utf8 : _texts.TryAdd(utf8.Utf8.Slice(start, length));
+            }
+            else
+            {
+                byte[] bytes;
+                try
+                {
+                    bytes = StrictUtf8.GetBytes(value.Text!.Trim());
+                }
+                catch (System.Text.EncoderFallbackException)
+                {
+                    Add(value, AdvisoryImportReasons.MalformedInput, $"{value.Field} is not valid Unicode text (it has a lone surrogate)");
+                    return null;
+                }
+
+                text = _texts.TryAdd(bytes);
+            }
+
+            if (text!.Utf16Length > max)
+            {
+                Add(value, AdvisoryImportReasons.TextTooLong, $"{value.Field} has {text.Utf16Length} characters; at most {max} are allowed");
             }
 
             return text;
@@ -290,8 +334,8 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
                 continue;
             }
 
-            var title = Present(t.Title) ? Text(t.Title, options.MaxTitleLength) : null;
-            var body = Present(t.Body) ? Text(t.Body, options.MaxBodyLength) : null;
+            var title = Present(t.Title) ? LongText(t.Title, options.MaxTitleLength) : null;
+            var body = Present(t.Body) ? LongText(t.Body, options.MaxBodyLength) : null;
             var sms = t.SmsText.IsMissing ? null : t.SmsText.Text!.Trim();
             if (sms is not null && SmsCounter.Measure(sms) is { } length && length.Segments > options.MaxSmsSegments)
             {

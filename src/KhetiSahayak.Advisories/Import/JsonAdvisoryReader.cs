@@ -93,7 +93,8 @@ internal sealed class JsonAdvisoryReader(Stream stream) : IAdvisorySourceReader
             catch (JsonException ex)
             {
                 // Nothing after a syntax error can be trusted; what was read before it stands (each record is whole).
-                var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}" : string.Empty;
+                var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}"
+                    : ex is JsonTextNotUtf8Exception ? $" (a text of record {record + 1} is not valid UTF-8)" : string.Empty;
                 error = where;
             }
 

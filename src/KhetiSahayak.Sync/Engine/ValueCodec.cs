@@ -190,6 +190,22 @@ public static class ValueCodec
             return a is null && b is null;
         }
 
+        // A Utf8Text stands for the string it decodes to.
+        if (a is Utf8Text ua && b is Utf8Text ub && ua.Utf8.SequenceEqual(ub.Utf8))
+        {
+            return true;
+        }
+
+        if (a is Utf8Text ta)
+        {
+            a = ta.ToString();
+        }
+
+        if (b is Utf8Text tb)
+        {
+            b = tb.ToString();
+        }
+
         if (type == ColumnType.Json && a is string ja && b is string jb)
         {
             if (ja == jb)

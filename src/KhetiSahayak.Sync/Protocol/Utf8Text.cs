@@ -3,9 +3,11 @@ using System.Text;
 namespace KhetiSahayak.Sync.Protocol;
 
 /// <summary>
-/// A text (or JSON) cell of a pull page kept as the store's UTF-8 bytes inside a <see cref="Utf8TextBuffer"/>, so a
-/// page written as JSON copies them through instead of decoding each cell to a string and encoding it back. It stands
-/// for the string <see cref="ToString"/> gives, and only as long as its buffer is not disposed.
+/// A text (or JSON) value kept as UTF-8 bytes inside a <see cref="Utf8TextBuffer"/>: a cell of a pull page, as the
+/// store gave it, so a page written as JSON copies it through instead of decoding each cell to a string and encoding
+/// it back; or a text of an import's rows, as the input file gave it, so PostgreSQL's COPY sends it as it is. It
+/// stands for the string <see cref="ToString"/> gives (<see cref="Engine.ValueCodec.AreEqual"/> compares it so, and the
+/// stores' parameters take that string), and only as long as its buffer is not disposed.
 /// </summary>
 public sealed class Utf8Text
 {

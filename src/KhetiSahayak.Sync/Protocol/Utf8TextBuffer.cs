@@ -10,6 +10,7 @@ namespace KhetiSahayak.Sync.Protocol;
 /// string. A page of advisories is mostly text; as strings it was most of the server's garbage, decoded from UTF-8
 /// only to be encoded back by the JSON writer. Dispose it once the pages are written: the blocks go back to the pool
 /// and the page's <see cref="Utf8Text"/> values can no longer be read. Not thread-safe: one page writer at a time.
+/// An <see cref="Unpooled"/> buffer keeps texts whose lifetime no one caller knows (an import's titles and bodies).
 /// </summary>
 public sealed class Utf8TextBuffer : IDisposable
 {
@@ -23,9 +24,25 @@ public sealed class Utf8TextBuffer : IDisposable
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly List<byte[]> _blocks = [];
+    private readonly bool _pooled;
     private byte[]? _current;
     private int _used;
     private bool _disposed;
+
+    /// <summary>A buffer of pooled blocks, for pages written and then dropped: dispose it once they are written.</summary>
+    public Utf8TextBuffer()
+        : this(pooled: true)
+    {
+    }
+
+    private Utf8TextBuffer(bool pooled) => _pooled = pooled;
+
+    /// <summary>
+    /// A buffer whose blocks are ordinary arrays, for texts whose lifetime no one caller knows (the rows of an import,
+    /// held until their batch is written): a block lives as long as a text in it does, and disposing the buffer
+    /// changes nothing. Texts still share blocks, so there is one array per 64 KB of text rather than one per text.
+    /// </summary>
+    public static Utf8TextBuffer Unpooled() => new(pooled: false);
 
     /// <summary>
     /// Copies <paramref name="utf8"/> into the buffer as a <see cref="Utf8Text"/>, or gives null when the bytes are not
@@ -47,8 +64,17 @@ public sealed class Utf8TextBuffer : IDisposable
 
         if (_current is null || _current.Length - _used < utf8.Length)
         {
-            _current = ArrayPool<byte>.Shared.Rent(Math.Max(BlockSize, utf8.Length));
-            _blocks.Add(_current);
+            if (_pooled)
+            {
+                _current = ArrayPool<byte>.Shared.Rent(Math.Max(BlockSize, utf8.Length));
+                _blocks.Add(_current);
+            }
+            else
+            {
+                // Not remembered: the buffer must not keep blocks alive that no text uses any more.
+                _current = new byte[Math.Max(BlockSize, utf8.Length)];
+            }
+
             _used = 0;
         }
 
@@ -60,7 +86,7 @@ public sealed class Utf8TextBuffer : IDisposable
 
     public void Dispose()
     {
-        if (_disposed)
+        if (_disposed || !_pooled)
         {
             return;
         }

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using KhetiSahayak.Advisories.Import;
 using KhetiSahayak.Sync.Stores;
@@ -356,5 +359,93 @@ public sealed class AdvisoryValidatorTests : AdvisoryStoreTestBase
 
         var wheat = (await AdvisoriesAsync()).Single(r => Equals(Value("advisory", r, "advisory_id"), TestData.SampleId(1)));
         Assert.That(Value("advisory", wheat, "recommended_inputs"), Does.Contain("\"method\":\"प्रभावित हिस्से पर छिड़काव\"").And.Contain("\"dose_per_acre_ml\":200"));
+    }
+    // Titles and bodies written as plain UTF-8 in the file are validated and stored as UTF-8; escaped ones (\uXXXX, as
+    // JsonNode writes non-ASCII by default) as strings. Each rule below must give the same answer both ways.
+    private static readonly JsonSerializerOptions PlainUtf8 = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Json(JsonArray sample, bool escaped) => escaped ? sample.ToJsonString() : sample.ToJsonString(PlainUtf8);
+
+    [TestCase(false, TestName = "ImportAsync_TitleAndBodyPaddedWithUnicodeSpace_StoredTrimmed(plain UTF-8)")]
+    [TestCase(true, TestName = "ImportAsync_TitleAndBodyPaddedWithUnicodeSpace_StoredTrimmed(escaped)")]
+    public async Task ImportAsync_TitleAndBodyPaddedWithUnicodeSpace_StoredTrimmed(bool escaped)
+    {
+        const string Title = "गेहूं में पीला रतुआ";
+        const string Body = "पत्तियों पर पीली धारियाँ दिखें तो छिड़काव करें।\n\tदो दिन बाद फिर देखें।";
+        var sample = TestData.SampleNodes();
+        sample[0]!["translations"]!["hi-IN"]!["title"] = "\u3000\u2003 " + Title + " \u00a0\n";
+        sample[0]!["translations"]!["hi-IN"]!["body"] = "\u0085\t" + Body + "\u2029 \u202f";
+
+        var summary = await ImportAsync(Json(sample, escaped), AdvisoryInputFormat.Json);
+
+        Assert.That(summary.Inserted, Is.EqualTo(5), AdvisoryImportReport.ToText(summary));
+        var hindi = (await TranslationsAsync(TestData.SampleId(1))).Single(r => Equals(Value("advisory_translation", r, "lang"), "hi-IN"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value("advisory_translation", hindi, "title"), Is.EqualTo(Title));
+            Assert.That(Value("advisory_translation", hindi, "body"), Is.EqualTo(Body));
+        });
+    }
+
+    [TestCase(false, TestName = "ImportAsync_TitleOfOnlyUnicodeSpace_IsMissing(plain UTF-8)")]
+    [TestCase(true, TestName = "ImportAsync_TitleOfOnlyUnicodeSpace_IsMissing(escaped)")]
+    public async Task ImportAsync_TitleOfOnlyUnicodeSpace_IsMissing(bool escaped)
+    {
+        var sample = TestData.SampleNodes();
+        sample[2]!["translations"]!["hi-IN"]!["title"] = "\u3000 \u00a0\u2028\t";
+
+        var summary = await ImportAsync(Json(sample, escaped), AdvisoryInputFormat.Json);
+
+        Assert.That(summary.Rejected, Is.EqualTo(1));
+        Assert.That(summary.Issues.Select(i => (i.Record, i.Field, i.Code)), Does.Contain((3L, "translations.hi-IN.title", MissingField)));
+    }
+
+    // Lengths are in UTF-16 units, as a string's: a Devanagari letter is one (three UTF-8 bytes), an emoji two (four).
+    [TestCase(false, "क", 10_000, true)]
+    [TestCase(false, "🌾", 5_000, true)]
+    [TestCase(false, "🌾", 5_001, false)]
+    [TestCase(false, "b", 10_001, false)]
+    [TestCase(true, "क", 10_000, true)]
+    [TestCase(true, "🌾", 5_001, false)]
+    public async Task ImportAsync_BodyLength_CountedInUtf16Units(bool escaped, string unit, int count, bool accepted)
+    {
+        var sample = TestData.SampleNodes();
+        sample[2]!["translations"]!["hi-IN"]!["body"] = string.Concat(Enumerable.Repeat(unit, count));
+
+        var summary = await ImportAsync(Json(sample, escaped), AdvisoryInputFormat.Json);
+
+        Assert.That(summary.Inserted, Is.EqualTo(accepted ? 5 : 4), AdvisoryImportReport.ToText(summary));
+        if (!accepted)
+        {
+            var issue = summary.Issues.Single(i => i.Code == TextTooLong);
+            Assert.That((issue.Record, issue.Field, issue.Message), Is.EqualTo((3L, "translations.hi-IN.body", $"translations.hi-IN.body has {unit.Length * count} characters; at most 10000 are allowed")));
+        }
+    }
+
+    // Bytes that are not UTF-8 are not text: the file is malformed there, whichever field they are in.
+    [TestCase("title")]
+    [TestCase("body")]
+    [TestCase("sms_text")]
+    public async Task ImportAsync_JsonTextNotUtf8_StopsThereAndKeepsTheRecordsBefore(string field)
+    {
+        var sample = TestData.SampleNodes();
+        sample[3]!["translations"]!["en-IN"]![field] = "Rust @@ on wheat";
+        var bytes = Encoding.UTF8.GetBytes(sample.ToJsonString()).ToList();
+        var at = Enumerable.Range(0, bytes.Count).First(i => bytes[i] == '@' && bytes[i + 1] == '@');
+        bytes[at] = 0xC3;
+        bytes[at + 1] = 0x28;
+
+        await using var input = new MemoryStream(bytes.ToArray());
+        var summary = await (await ImporterAsync()).ImportAsync(input, AdvisoryInputFormat.Json, null, CancellationToken.None);
+        TestContext.Out.WriteLine(AdvisoryImportReport.ToText(summary));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Aborted, Is.True);
+            Assert.That(summary.Inserted, Is.EqualTo(3));
+            Assert.That(summary.Issues.Where(i => i.Severity == AdvisoryImportIssueSeverity.Error).Select(i => (i.Record, i.Field, i.Code)),
+                Is.EqualTo(new[] { (4L, "$", MalformedInput) }));
+            Assert.That(summary.Issues.Single(i => i.Code == MalformedInput).Message, Does.Contain("a text of record 4 is not valid UTF-8"));
+        });
     }
 }

@@ -51,7 +51,7 @@ public sealed class JsonAdvisoryReaderTests
         Assert.Multiple(() =>
         {
             Assert.That(reader.Aborted, Is.False);
-            Assert.That(read.Select(a => a.Translations[0].Body.Text!.Length), Is.EqualTo(new[] { 5, 1_500_000, 5 }));
+            Assert.That(read.Select(a => a.Translations[0].Body.Value!.Length), Is.EqualTo(new[] { 5, 1_500_000, 5 }));
             Assert.That(read.Select(a => a.Record), Is.EqualTo(new[] { 1L, 2L, 3L }));
         });
     }
@@ -100,7 +100,7 @@ public sealed class JsonAdvisoryReaderTests
         {
             Assert.That(advisory.Category.Text, Is.EqualTo("weed"));
             Assert.That(advisory.Version.Text, Is.EqualTo("true"));
-            Assert.That(advisory.Translations.Select(t => t.Body.Text), Is.EqualTo(new[] { "b2" }));
+            Assert.That(advisory.Translations.Select(t => t.Body.Value), Is.EqualTo(new[] { "b2" }));
             Assert.That(advisory.Targets.Single().Code, Is.EqualTo(new SourceValue("[481]", "targets[1].lgd_code", null)));
             Assert.That(advisory.CropCodes.Select(c => c.Text), Is.EqualTo(new[] { "SOYBEAN", "{\"x\": 1}" }));
             Assert.That(advisory.PrimaryLang, Is.EqualTo(new SourceValue("hi-IN", "translations", null)));

@@ -188,4 +188,38 @@ public sealed class ValueCodecTests
 
         Assert.That(ValueCodec.TryFromJson(JsonColumn, doc.RootElement, out _), Is.False);
     }
+    // The importer's rows carry titles and bodies as Utf8Text; planning compares them with the stored strings.
+    [TestCase(ColumnType.Text, "धान की फसल 🌾", "धान की फसल 🌾", true)]
+    [TestCase(ColumnType.Text, "धान की फसल", "धान की फ़सल", false)]
+    [TestCase(ColumnType.Text, "", "", true)]
+    [TestCase(ColumnType.Json, "[1, 2]", "[1,2]", true)]
+    [TestCase(ColumnType.Json, "{\"a\":\"क\"}", "{\"a\":\"ख\"}", false)]
+    public void AreEqual_Utf8TextAndString_AsTheStringItStandsFor(ColumnType type, string a, string b, bool equal)
+    {
+        var texts = Utf8TextBuffer.Unpooled();
+        var ua = texts.TryAdd(System.Text.Encoding.UTF8.GetBytes(a))!;
+        var ub = texts.TryAdd(System.Text.Encoding.UTF8.GetBytes(b))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ValueCodec.AreEqual(type, a, b), Is.EqualTo(equal), "string, string");
+            Assert.That(ValueCodec.AreEqual(type, ua, b), Is.EqualTo(equal), "Utf8Text, string");
+            Assert.That(ValueCodec.AreEqual(type, a, ub), Is.EqualTo(equal), "string, Utf8Text");
+            Assert.That(ValueCodec.AreEqual(type, ua, ub), Is.EqualTo(equal), "Utf8Text, Utf8Text");
+            Assert.That(ValueCodec.AreEqual(type, ua, null), Is.False, "Utf8Text, null");
+        });
+    }
+
+    [Test]
+    public void Utf8TextBuffer_Unpooled_TextsOutliveDisposeAndShareBlocks()
+    {
+        var texts = Utf8TextBuffer.Unpooled();
+        var values = Enumerable.Range(0, 3_000).Select(i => texts.TryAdd(System.Text.Encoding.UTF8.GetBytes("सोयाबीन " + i))!).ToList();
+
+        texts.Dispose();
+
+        Assert.That(values.Select(v => v.ToString()), Is.EqualTo(Enumerable.Range(0, 3_000).Select(i => "सोयाबीन " + i)));
+        Assert.That(values.Select(v => v.Utf16Length), Is.EqualTo(values.Select(v => v.ToString().Length)));
+        Assert.That(texts.TryAdd([0x41, 0xFF]), Is.Null, "ill-formed UTF-8 is not taken");
+    }
 }
