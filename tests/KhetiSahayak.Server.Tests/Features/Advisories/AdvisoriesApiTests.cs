@@ -90,6 +90,30 @@ public sealed class AdvisoriesApiTests
     }
 
     [Test]
+    public async Task Import_JsonWithATextNotUtf8_Returns200ReportingTheMalformedRecordAndKeepsTheOnesBefore()
+    {
+        await using var host = await ServerHost.StartAsync(StoreKind.Sqlite);
+        var text = File.ReadAllText(SampleJsonPath);
+        var fourth = text.IndexOf("0190a1b2-0000-7000-8000-000000000004", StringComparison.Ordinal);
+        var body = text.IndexOf("\"body\": \"", fourth, StringComparison.Ordinal) + "\"body\": \"".Length;
+        var file = Encoding.UTF8.GetBytes(text[..body]).Concat(new byte[] { 0xE0, 0x41 }).Concat(Encoding.UTF8.GetBytes(text[body..])).ToArray();
+
+        using var response = await PostFileAsync(host, file, "application/json", host.Token(Officer()));
+        var report = await ReportAsync(response);
+
+        var issue = report.GetProperty("issues").EnumerateArray().Single(i => i.GetProperty("code").GetString() == "malformed_input");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(report.GetProperty("aborted").GetBoolean(), Is.True);
+            Assert.That(report.GetProperty("inserted").GetInt64(), Is.EqualTo(3));
+            Assert.That(issue.GetProperty("record").GetInt64(), Is.EqualTo(4));
+            Assert.That(issue.GetProperty("message").GetString(), Does.Contain("not valid UTF-8"));
+            Assert.That(await host.Store.ReadRowsAsync(host.Harness.Catalog["advisory"], null, null, CancellationToken.None), Has.Count.EqualTo(3));
+        });
+    }
+
+    [Test]
     public async Task Import_FarmerToken_Returns403ForbiddenRole()
     {
         await using var host = await ServerHost.StartAsync(StoreKind.Sqlite);
@@ -198,10 +222,13 @@ public sealed class AdvisoriesApiTests
 
     private static SyncPrincipal Officer() => new(Guid.CreateVersion7(), "extension_officer", Guid.CreateVersion7(), null);
 
-    private static async Task<HttpResponseMessage> PostFileAsync(ServerHost host, string text, string contentType, string? token, bool chunked = false)
+    private static Task<HttpResponseMessage> PostFileAsync(ServerHost host, string text, string contentType, string? token, bool chunked = false) =>
+        PostFileAsync(host, Encoding.UTF8.GetBytes(text), contentType, token, chunked);
+
+    private static async Task<HttpResponseMessage> PostFileAsync(ServerHost host, byte[] file, string contentType, string? token, bool chunked = false)
     {
         var client = host.RawClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, ImportPath) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(text)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, ImportPath) { Content = new ByteArrayContent(file) };
         request.Headers.TransferEncodingChunked = chunked;
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         if (token is not null)
