@@ -21,7 +21,7 @@ public static class SmsCounter
 
     private const string Extension = "^{}\\[~]|€\f";
 
-    private static readonly System.Buffers.SearchValues<char> BasicChars = System.Buffers.SearchValues.Create(Basic);
+    private static readonly System.Buffers.SearchValues<char> GsmChars = System.Buffers.SearchValues.Create(Basic + Extension);
     private static readonly System.Buffers.SearchValues<char> ExtensionChars = System.Buffers.SearchValues.Create(Extension);
 
     public static SmsLength Measure(string text)
@@ -30,30 +30,27 @@ public static class SmsCounter
         return IsGsm(text) ? MeasureGsm(text) : MeasureUcs2(text);
     }
 
-    private static bool IsGsm(ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            if (!BasicChars.Contains(c) && !ExtensionChars.Contains(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    // Every advisory's sms_text is measured on import: searches over the whole text (vectorized) instead of a set
+    // lookup per character, and segments by division when no character is wider than the others.
+    private static bool IsGsm(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(GsmChars);
 
     private static SmsLength MeasureGsm(string text)
     {
-        var units = 0;
-        foreach (var c in text)
+        var escapes = 0;
+        for (var rest = text.AsSpan(); rest.IndexOfAny(ExtensionChars) is var at and >= 0; rest = rest[(at + 1)..])
         {
-            units += ExtensionChars.Contains(c) ? 2 : 1;
+            escapes++;
         }
 
+        var units = text.Length + escapes;
         if (units <= Gsm7Single)
         {
             return new SmsLength(SmsEncoding.Gsm7, units, units == 0 ? 0 : 1);
+        }
+
+        if (escapes == 0)
+        {
+            return new SmsLength(SmsEncoding.Gsm7, units, (units + Gsm7Segment - 1) / Gsm7Segment);
         }
 
         var segments = 1;
@@ -79,6 +76,11 @@ public static class SmsCounter
         if (units <= Ucs2Single)
         {
             return new SmsLength(SmsEncoding.Ucs2, units, 1);
+        }
+
+        if (!text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            return new SmsLength(SmsEncoding.Ucs2, units, (units + Ucs2Segment - 1) / Ucs2Segment);
         }
 
         var segments = 1;

@@ -71,4 +71,64 @@ public sealed class SmsCounterTests
 
         Assert.That(SmsCounter.Measure(sms), Is.EqualTo(new SmsLength(SmsEncoding.Ucs2, 138, 3)));
     }
+    // The counter's shortcuts (whole-text searches, segments by division) against the rule itself: characters packed
+    // greedily, an escape pair or a surrogate pair never split, segments of 153 septets or 67 UCS-2 units.
+    [Test]
+    public void Measure_RandomTexts_SameAsPackingEachCharacter()
+    {
+        var seed = Random.Shared.Next();
+        TestContext.Out.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        string[] gsm = ["a", "Z", " ", "0", "@", "£", "é", "Δ", "\n", "€", "[", "^", "|", "~"];
+        string[] other = ["क", "्", "₹", "–", "🌾"];
+        for (var n = 0; n < 5_000; n++)
+        {
+            var pieces = random.Next(3) == 0 ? gsm.Concat(other).ToArray() : gsm;
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 500)).Select(_ => pieces[random.Next(pieces.Length)]));
+
+            Assert.That(SmsCounter.Measure(text), Is.EqualTo(Packed(text)), $"seed {seed}, text {text}");
+        }
+    }
+
+    private static SmsLength Packed(string text)
+    {
+        var isGsm = text.All(c => "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€\f".Contains(c));
+        var widths = new List<int>();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (isGsm)
+            {
+                widths.Add("^{}\\[~]|€\f".Contains(text[i]) ? 2 : 1);
+            }
+            else if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                widths.Add(2);
+                i++;
+            }
+            else
+            {
+                widths.Add(1);
+            }
+        }
+
+        var units = widths.Sum();
+        var (single, segment) = isGsm ? (160, 153) : (70, 67);
+        var segments = units == 0 ? (isGsm ? 0 : 1) : 1;
+        if (units > single)
+        {
+            var used = 0;
+            foreach (var w in widths)
+            {
+                if (used + w > segment)
+                {
+                    segments++;
+                    used = 0;
+                }
+
+                used += w;
+            }
+        }
+
+        return new SmsLength(isGsm ? SmsEncoding.Gsm7 : SmsEncoding.Ucs2, units, segments);
+    }
 }
