@@ -12,8 +12,6 @@ namespace KhetiSahayak.Advisories.Import;
 internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, AdvisoryImportOptions options)
 {
     // Titles and bodies given as strings (CSV, escaped JSON) become UTF-8 here; those the JSON reader kept as UTF-8 stay.
-    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly Utf8TextBuffer _texts = Utf8TextBuffer.Unpooled();
 
     /// <summary>Returns the stored form, or null when the record has an error; issues (errors and warnings) go to <paramref name="issues"/>.</summary>
@@ -91,18 +89,9 @@ internal sealed class AdvisoryValidator(LgdDirectory lgd, CropCatalog crops, Adv
             }
             else
             {
-                byte[] bytes;
-                try
-                {
-                    bytes = StrictUtf8.GetBytes(value.Text!.Trim());
-                }
-                catch (System.Text.EncoderFallbackException)
-                {
-                    Add(value, AdvisoryImportReasons.MalformedInput, $"{value.Field} is not valid Unicode text (it has a lone surrogate)");
-                    return null;
-                }
-
-                text = _texts.TryAdd(bytes);
+                // Well-formed: CSV text is decoded from UTF-8 (ill-formed bytes become U+FFFD), and the JSON reader
+                // refuses a lone surrogate escape as a malformed file.
+                text = _texts.TryAdd(System.Text.Encoding.UTF8.GetBytes(value.Text!.Trim()));
             }
 
             if (text!.Utf16Length > max)

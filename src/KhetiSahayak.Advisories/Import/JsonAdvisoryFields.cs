@@ -463,16 +463,19 @@ internal sealed class JsonAdvisoryFields
         }
     }
 
-    /// <summary>The string or property name at the reader; ill-formed UTF-8 in it makes the file malformed.</summary>
+    /// <summary>
+    /// The string or property name at the reader. Ill-formed UTF-8 or a lone surrogate escape in it (the only reasons
+    /// GetString throws on such a token) makes the file malformed.
+    /// </summary>
     private static string ReadString(ref Utf8JsonReader reader)
     {
         try
         {
             return reader.GetString()!;
         }
-        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+        catch (InvalidOperationException ex)
         {
-            throw new JsonTextNotUtf8Exception(ex);
+            throw new JsonTextNotUnicodeException(ex);
         }
     }
 

@@ -94,7 +94,7 @@ internal sealed class JsonAdvisoryReader(Stream stream) : IAdvisorySourceReader
             {
                 // Nothing after a syntax error can be trusted; what was read before it stands (each record is whole).
                 var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}"
-                    : ex is JsonTextNotUtf8Exception ? $" (a text of record {record + 1} is not valid UTF-8)" : string.Empty;
+                    : ex is JsonTextNotUnicodeException ? $" (a text of record {record + 1} is not valid Unicode: ill-formed UTF-8 or a lone surrogate)" : string.Empty;
                 error = where;
             }
 

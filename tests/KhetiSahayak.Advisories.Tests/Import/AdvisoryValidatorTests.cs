@@ -422,18 +422,27 @@ public sealed class AdvisoryValidatorTests : AdvisoryStoreTestBase
         }
     }
 
-    // Bytes that are not UTF-8 are not text: the file is malformed there, whichever field they are in.
-    [TestCase("title")]
-    [TestCase("body")]
-    [TestCase("sms_text")]
-    public async Task ImportAsync_JsonTextNotUtf8_StopsThereAndKeepsTheRecordsBefore(string field)
+    // Bytes that are not UTF-8, or an escaped half of a surrogate pair, are not text: the file is malformed there,
+    // whichever field they are in.
+    [TestCase("title", false)]
+    [TestCase("body", false)]
+    [TestCase("sms_text", false)]
+    [TestCase("category", false)]
+    [TestCase("body", true)]
+    [TestCase("title", true)]
+    public async Task ImportAsync_JsonTextNotUnicode_StopsThereAndKeepsTheRecordsBefore(string field, bool loneSurrogate)
     {
         var sample = TestData.SampleNodes();
-        sample[3]!["translations"]!["en-IN"]![field] = "Rust @@ on wheat";
-        var bytes = Encoding.UTF8.GetBytes(sample.ToJsonString()).ToList();
-        var at = Enumerable.Range(0, bytes.Count).First(i => bytes[i] == '@' && bytes[i + 1] == '@');
-        bytes[at] = 0xC3;
-        bytes[at + 1] = 0x28;
+        var target = field == "category" ? sample[3]! : sample[3]!["translations"]!["en-IN"]!;
+        target[field] = "Rust @@ on wheat";
+        var json = sample.ToJsonString();
+        var bytes = Encoding.UTF8.GetBytes(loneSurrogate ? json.Replace("@@", "\\ud83c", StringComparison.Ordinal) : json).ToList();
+        if (!loneSurrogate)
+        {
+            var at = Enumerable.Range(0, bytes.Count).First(i => bytes[i] == '@' && bytes[i + 1] == '@');
+            bytes[at] = 0xC3;
+            bytes[at + 1] = 0x28;
+        }
 
         await using var input = new MemoryStream(bytes.ToArray());
         var summary = await (await ImporterAsync()).ImportAsync(input, AdvisoryInputFormat.Json, null, CancellationToken.None);
@@ -445,7 +454,7 @@ public sealed class AdvisoryValidatorTests : AdvisoryStoreTestBase
             Assert.That(summary.Inserted, Is.EqualTo(3));
             Assert.That(summary.Issues.Where(i => i.Severity == AdvisoryImportIssueSeverity.Error).Select(i => (i.Record, i.Field, i.Code)),
                 Is.EqualTo(new[] { (4L, "$", MalformedInput) }));
-            Assert.That(summary.Issues.Single(i => i.Code == MalformedInput).Message, Does.Contain("a text of record 4 is not valid UTF-8"));
+            Assert.That(summary.Issues.Single(i => i.Code == MalformedInput).Message, Does.Contain("a text of record 4 is not valid Unicode"));
         });
     }
 }

@@ -108,7 +108,7 @@ public sealed class AdvisoriesApiTests
             Assert.That(report.GetProperty("aborted").GetBoolean(), Is.True);
             Assert.That(report.GetProperty("inserted").GetInt64(), Is.EqualTo(3));
             Assert.That(issue.GetProperty("record").GetInt64(), Is.EqualTo(4));
-            Assert.That(issue.GetProperty("message").GetString(), Does.Contain("not valid UTF-8"));
+            Assert.That(issue.GetProperty("message").GetString(), Does.Contain("is not valid Unicode"));
             Assert.That(await host.Store.ReadRowsAsync(host.Harness.Catalog["advisory"], null, null, CancellationToken.None), Has.Count.EqualTo(3));
         });
     }
