@@ -10,12 +10,12 @@ public sealed class AdvisoryImportOptions
     /// <summary>
     /// Valid records per write transaction and bulk write (each record lands whole with its translations, or not at
     /// all). Larger batches amortize the per-batch statements (planning read, locked read, savepoints, commit); one
-    /// batch is read while <see cref="WriteConcurrency"/> batches are written, so that many plus one are held in memory
-    /// (reading and validating 1,000 bench advisories allocates about 7 MB). 3,000: on the 2-core bench machine, with the CLI's
-    /// non-concurrent collector, the like-for-like ratio of a 100,000-advisory import (median of paired rounds) was
-    /// 0.36-0.48 at 1,000, 0.41-0.47 at 2,000, 0.47 at 3,000 and 0.45-0.46 at 5,000, where the collector's pauses
-    /// grew again (at 5,000 with the background collector, records were promoted to gen2 and cost 1-2 s of paused
-    /// threads; see the README's performance notes).
+    /// batch is read while <see cref="WriteConcurrency"/> batches are written, so that many plus one are held in
+    /// memory (reading and validating 1,000 bench advisories allocates about 7 MB). 3,000: on the 2-core bench
+    /// machine, with the CLI's non-concurrent collector, the like-for-like ratio of a 100,000-advisory import (median
+    /// of paired rounds) was 0.36-0.48 (median 0.39) at 1,000, 0.41-0.47 at 2,000, 0.40-0.47 (median 0.44) at 3,000
+    /// and 0.45-0.46 at 5,000, where the collector's pauses grew again (at 5,000 with the background collector,
+    /// records were promoted to gen2 and cost 1-2 s of paused threads; see the README's performance notes).
     /// </summary>
     [Range(1, 50_000)]
     public int BatchSize { get; set; } = 3_000;

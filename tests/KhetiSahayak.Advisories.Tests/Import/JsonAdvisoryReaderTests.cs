@@ -56,6 +56,34 @@ public sealed class JsonAdvisoryReaderTests
         });
     }
 
+    // Titles and bodies without escapes are kept as the file's UTF-8 (no string made); escaped ones, and every other
+    // field, are strings.
+    [Test]
+    public async Task ReadAsync_TitleAndBody_KeptAsUtf8UnlessEscaped()
+    {
+        const string text = """
+            [{"advisory_id": "0190a1b2-0000-7000-8000-0000000000e1", "translations": {
+              "hi-IN": {"title": "गेहूं में रतुआ", "body": "\u0927\u093e\u0928 \"quoted\"", "sms_text": "छिड़काव"}}}]
+            """;
+        var reader = new JsonAdvisoryReader(new MemoryStream(Encoding.UTF8.GetBytes(text)));
+        var read = new List<SourceAdvisory>();
+        await foreach (var a in reader.ReadAsync(CancellationToken.None))
+        {
+            read.Add(a);
+        }
+
+        var hindi = read.Single().Translations.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(hindi.Title.Utf8?.ToString(), Is.EqualTo("गेहूं में रतुआ"));
+            Assert.That(hindi.Title.Text, Is.Null);
+            Assert.That(hindi.Body.Utf8, Is.Null);
+            Assert.That(hindi.Body.Text, Is.EqualTo("धान \"quoted\""));
+            Assert.That(hindi.SmsText.Utf8, Is.Null);
+            Assert.That(hindi.SmsText.Text, Is.EqualTo("छिड़काव"));
+        });
+    }
+
     [Test]
     public async Task ReadAsync_SyntaxErrorAfterTwoAdvisories_StopsThereWithItsLine()
     {
