@@ -189,6 +189,34 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
     protected override Task<long> InsertNewManyAsync(DbConnection connection, DbTransaction transaction, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, object? stampValue, CancellationToken cancellationToken) =>
         BulkWriteAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, table, rows, stampSql, believedNew: true, cancellationToken);
 
+    /// <summary>
+    /// Every set COPied straight into its table under one savepoint. The unique keys check each row as it goes in
+    /// (waiting for a concurrent writer that holds the key, failing once it commits), and tombstones are rows too, so
+    /// a unique violation means some key is stored: the savepoint is rolled back and the answer is false.
+    /// </summary>
+    protected override async Task<bool?> TryInsertAllNewAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewRows> sets, string stampSql, object? stampValue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        var conn = (NpgsqlConnection)connection;
+        var tx = (NpgsqlTransaction)transaction;
+        await tx.SaveAsync("ks_new", cancellationToken);
+        try
+        {
+            foreach (var set in sets)
+            {
+                await CopyAsync(conn, Q(set.Table.Name), set.Table, set.Rows, cancellationToken);
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await tx.RollbackAsync("ks_new", cancellationToken);
+            return false;
+        }
+
+        await tx.ReleaseAsync("ks_new", cancellationToken);
+        return true;
+    }
+
     private async Task<long> BulkWriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, TableDefinition table, IReadOnlyList<object?[]> rows, string stampSql, bool believedNew, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);

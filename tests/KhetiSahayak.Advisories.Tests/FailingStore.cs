@@ -30,6 +30,23 @@ internal sealed class FailingStore(IServerStore inner, Func<TableDefinition, IRe
         public override Task<long> InsertNewManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
             rows.Any(r => failOn(table, r)) ? Fail<long>() : Inner.InsertNewManyAsync(table, rows, cancellationToken);
 
+        // The sets before the one holding the picked row really go in first, so the failure comes after some writes.
+        public override async Task<bool> TryInsertAllNewAsync(IReadOnlyList<NewRows> sets, CancellationToken cancellationToken)
+        {
+            var failing = sets.ToList().FindIndex(set => set.Rows.Any(r => failOn(set.Table, r)));
+            if (failing < 0)
+            {
+                return await Inner.TryInsertAllNewAsync(sets, cancellationToken);
+            }
+
+            if (failing > 0 && !await Inner.TryInsertAllNewAsync(sets.Take(failing).ToList(), cancellationToken))
+            {
+                return false;
+            }
+
+            return await Fail<bool>();
+        }
+
         private static Task Fail() => throw new InvalidOperationException("injected write failure");
 
         private static Task<T> Fail<T>() => throw new InvalidOperationException("injected write failure");

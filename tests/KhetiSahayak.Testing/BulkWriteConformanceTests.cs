@@ -309,6 +309,110 @@ public abstract class BulkWriteConformanceTests
         }
     }
 
+    [Test]
+    public async Task TryInsertAllNewAsync_NoKeyStored_WritesEveryTablesRowsStampedAndAPullDeliversThem()
+    {
+        var (device, principal) = await FarmerDeviceAsync();
+        await H.SyncAsync(device, principal);
+        var rows = Enumerable.Range(0, 25).Select(_ => Row(Guid.CreateVersion7(), 481)).ToList();
+        var profile = H.Row("farmer_profile", Profile(Guid.CreateVersion7(), 532, 5000, "mr-IN", null));
+
+        var inserted = false;
+        await H.ServerWriteAsync(async s => inserted = await s.TryInsertAllNewAsync([new NewRows(H.Catalog[Translation], rows), new NewRows(H.Catalog["farmer_profile"], [profile])], CancellationToken.None));
+        var report = await H.SyncAsync(device, principal);
+
+        Assert.That(inserted, Is.True);
+        Assert.That(report.RowsUpserted, Is.EqualTo(25), "every translation reaches the farmer (the other district's profile does not)");
+        Assert.That((await H.Store.ReadRowsAsync(H.Catalog["farmer_profile"], null, null, CancellationToken.None)).Select(r => r.Values[0]), Does.Contain(profile[0]));
+        Assert.That((await VersionsAsync()).Select(v => v.Version).Distinct().Count(), Is.EqualTo(1), "every row carries this transaction's stamp");
+    }
+
+    [Test]
+    public async Task TryInsertAllNewAsync_OneKeyOfTheSecondTableIsStored_WritesNothingOfEitherAndTheSessionGoesOn()
+    {
+        var stored = Row(Guid.CreateVersion7(), 481);
+        await BulkAsync([stored]);
+        var versions = await VersionsAsync();
+        var profile = H.Row("farmer_profile", Profile(Guid.CreateVersion7(), 532, 5000, "mr-IN", null));
+        var fresh = Enumerable.Range(0, 5).Select(_ => Row(Guid.CreateVersion7(), 481)).ToList();
+        var afterwards = Row(Guid.CreateVersion7(), 481);
+
+        var inserted = true;
+        await H.ServerWriteAsync(async s =>
+        {
+            inserted = await s.TryInsertAllNewAsync([new NewRows(H.Catalog["farmer_profile"], [profile]), new NewRows(H.Catalog[Translation], [.. fresh, stored])], CancellationToken.None);
+
+            // The same session then writes the usual way, and commits.
+            await s.UpsertManyAsync(H.Catalog[Translation], [afterwards], CancellationToken.None);
+        });
+
+        Assert.That(inserted, Is.False);
+        var after = await VersionsAsync();
+        Assert.That(after.Select(v => v.Key), Is.EquivalentTo(new[] { stored[0], afterwards[0] }), "none of the rows offered as new was written");
+        Assert.That(after.Single(v => Equals(v.Key, stored[0])).Version, Is.EqualTo(versions.Single().Version), "the stored row is untouched");
+        Assert.That((await H.Store.ReadRowsAsync(H.Catalog["farmer_profile"], null, null, CancellationToken.None)).Select(r => r.Values[0]), Does.Not.Contain(profile[0]));
+    }
+
+    [Test]
+    public async Task TryInsertAllNewAsync_KeyIsATombstone_AnswersFalseAndLeavesItDeleted()
+    {
+        var rows = Enumerable.Range(0, 2).Select(_ => Row(Guid.CreateVersion7(), 481)).ToList();
+        await BulkAsync(rows);
+        await H.ServerWriteAsync(s => s.DeleteManyAsync(H.Catalog[Translation], [(Guid)rows[0][0]!], H.Time.GetUtcNow(), CancellationToken.None));
+
+        var inserted = true;
+        await H.ServerWriteAsync(async s => inserted = await s.TryInsertAllNewAsync([new NewRows(H.Catalog[Translation], [rows[0], Row(Guid.CreateVersion7(), 481)])], CancellationToken.None));
+
+        Assert.That(inserted, Is.False);
+        var live = await H.Store.ReadRowsAsync(H.Catalog[Translation], null, null, CancellationToken.None);
+        Assert.That(live.Select(r => r.Values[0]), Is.EqualTo(new[] { rows[1][0] }));
+    }
+
+    [Test]
+    public async Task TryInsertAllNewAsync_ConcurrentWriterInsertsTheSameKey_AnswersFalseOnceThatWriterCommits()
+    {
+        var shared = Row(Guid.CreateVersion7(), 481);
+        var theirs = (object?[])shared.Clone();
+        theirs[H.Catalog[Translation].Ordinal("title")] = "दुसरा लेखक";
+        var other = Row(Guid.CreateVersion7(), 481);
+
+        bool inserted;
+        await using (var first = await H.Store.BeginWriteAsync(CancellationToken.None))
+        {
+            await first.InsertNewManyAsync(H.Catalog[Translation], [shared], CancellationToken.None);
+            var second = Task.Run(async () =>
+            {
+                await using var session = await H.Store.BeginWriteAsync(CancellationToken.None);
+                var answer = await session.TryInsertAllNewAsync([new NewRows(H.Catalog[Translation], [other, theirs])], CancellationToken.None);
+                await session.CommitAsync(CancellationToken.None);
+                return answer;
+            });
+
+            // The second writer cannot answer while the first holds the key (PostgreSQL: its COPY waits on the unique
+            // index; SQLite: it waits for the write lock).
+            await Task.Delay(300);
+            Assert.That(second.IsCompleted, Is.False);
+            await first.CommitAsync(CancellationToken.None);
+            inserted = await second;
+        }
+
+        var rows = await H.Store.ReadRowsAsync(H.Catalog[Translation], null, null, CancellationToken.None);
+        Assert.That(inserted, Is.False);
+        Assert.That(rows.Select(r => r.Values[0]), Is.EqualTo(new[] { shared[0] }), "the second writer wrote none of its rows");
+        Assert.That(rows.Single().Values[H.Catalog[Translation].Ordinal("title")], Is.EqualTo(shared[H.Catalog[Translation].Ordinal("title")]));
+    }
+
+    [Test]
+    public async Task TryInsertAllNewAsync_DuplicateKeys_ThrowsAndWritesNothing()
+    {
+        var row = Row(Guid.CreateVersion7(), 481);
+
+        Assert.That(
+            async () => await H.ServerWriteAsync(s => s.TryInsertAllNewAsync([new NewRows(H.Catalog[Translation], [row, (object?[])row.Clone()])], CancellationToken.None)),
+            Throws.ArgumentException);
+        Assert.That(await H.Store.ReadRowsAsync(H.Catalog[Translation], null, null, CancellationToken.None), Is.Empty);
+    }
+
     private async Task<(DeviceStore Device, SyncPrincipal Principal)> FarmerDeviceAsync()
     {
         var farmer = await H.SeedFarmerAsync(481, 4436, "mr-IN", "en-IN", "SOYBEAN");

@@ -392,6 +392,14 @@ public abstract class RelationalServerStore : IServerStore
         UpsertManyAsync(connection, transaction, table, rows, stampSql, stampValue, cancellationToken);
 
     /// <summary>
+    /// The store's own path for <see cref="IServerWriteSession.TryInsertAllNewAsync"/>, inside the session's
+    /// transaction: true or false as that method answers, or null when the store has none (the session then locks and
+    /// reads the keys first, see <see cref="NewRows.LockThenInsertAsync"/>). Sets are non-empty with distinct keys.
+    /// </summary>
+    protected internal virtual Task<bool?> TryInsertAllNewAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewRows> sets, string stampSql, object? stampValue, CancellationToken cancellationToken) =>
+        Task.FromResult<bool?>(null);
+
+    /// <summary>
     /// The ON CONFLICT clause of the bulk upsert: a stored row is updated (and so re-stamped, and journalled as a move
     /// when a filter column changes) only when it is a tombstone or differs on some column.
     /// </summary>

@@ -246,6 +246,26 @@ public sealed class RelationalWriteSession : IServerWriteSession
     public Task<long> InsertNewManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
         BulkWriteAsync(table, rows, believedNew: true, cancellationToken);
 
+    public async Task<bool> TryInsertAllNewAsync(IReadOnlyList<NewRows> sets, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        var nonEmpty = sets.Where(s => s.Rows.Count > 0).ToList();
+        foreach (var set in nonEmpty)
+        {
+            RelationalServerStore.RequireDistinctKeys(set.Table, set.Rows);
+        }
+
+        if (nonEmpty.Count == 0)
+        {
+            return true;
+        }
+
+        // The store's own path runs its own statements (savepoint, COPY): due savepoint statements go first.
+        await FlushControlAsync(cancellationToken);
+        return await _store.TryInsertAllNewAsync(_connection, _transaction, nonEmpty, _stampSql, _stampValue, cancellationToken)
+            ?? await NewRows.LockThenInsertAsync(this, nonEmpty, cancellationToken);
+    }
+
     private Task<long> BulkWriteAsync(TableDefinition table, IReadOnlyList<object?[]> rows, bool believedNew, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);

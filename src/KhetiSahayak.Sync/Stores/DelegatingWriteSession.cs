@@ -36,6 +36,9 @@ public abstract class DelegatingWriteSession(IServerWriteSession inner) : IServe
     public virtual Task<long> InsertNewManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
         Inner.InsertNewManyAsync(table, rows, cancellationToken);
 
+    public virtual Task<bool> TryInsertAllNewAsync(IReadOnlyList<NewRows> sets, CancellationToken cancellationToken) =>
+        Inner.TryInsertAllNewAsync(sets, cancellationToken);
+
     public virtual Task DeleteManyAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, DateTimeOffset deletedAt, CancellationToken cancellationToken) =>
         Inner.DeleteManyAsync(table, keys, deletedAt, cancellationToken);
 

@@ -87,6 +87,20 @@ public interface IServerWriteSession : IAsyncDisposable
     Task<long> InsertNewManyAsync(TableDefinition table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
         UpsertManyAsync(table, rows, cancellationToken);
 
+    /// <summary>
+    /// Inserts rows of one or more tables whose keys are not stored, not even as tombstones: all of them, or none. True
+    /// when every row was written (stamped, as <see cref="UpsertManyAsync"/> stamps); false, having written none of
+    /// them, when some key is stored, or a concurrent writer stores it first. The session stays usable after false, so
+    /// the caller can lock, read and plan the usual way. Keys must be distinct within each table.
+    /// </summary>
+    /// <remarks>
+    /// For a writer whose planning read found none of its keys: instead of locking them (a read that finds nothing and
+    /// costs PostgreSQL an index probe per key) it lets the table's unique key check each row as it is inserted. The
+    /// default locks and reads the keys first, which on a store that serializes writers is the same answer.
+    /// </remarks>
+    Task<bool> TryInsertAllNewAsync(IReadOnlyList<NewRows> sets, CancellationToken cancellationToken) =>
+        NewRows.LockThenInsertAsync(this, sets, cancellationToken);
+
     /// <summary>Turns many rows into tombstones stamped with the server time (one statement where the store can).</summary>
     async Task DeleteManyAsync(TableDefinition table, IReadOnlyCollection<Guid> keys, DateTimeOffset deletedAt, CancellationToken cancellationToken)
     {
