@@ -118,7 +118,7 @@ public sealed class AdvisoryImporter
                 await FinishOldestAsync();
             }
 
-            planning = Task.Run(() => PlanAsync(full, now, cancellationToken), cancellationToken);
+            planning = Task.Run(() => PlanAsync(full, run, now, cancellationToken), cancellationToken);
             while (writing.Count >= writers)
             {
                 await FinishOldestAsync();
@@ -126,7 +126,7 @@ public sealed class AdvisoryImporter
 
             var planned = planning;
             planning = null;
-            writing.Enqueue((Task.Run(() => FlushAsync(full, planned, now, cancellationToken), cancellationToken), ids));
+            writing.Enqueue((Task.Run(() => FlushAsync(full, planned, run, now, cancellationToken), cancellationToken), ids));
         }
 
         try
@@ -191,7 +191,7 @@ public sealed class AdvisoryImporter
     /// advisories it writes (one statement), re-plans those someone else wrote meanwhile, and hands every row to the
     /// store's bulk path (<see cref="WriteLockedAsync"/>).
     /// </summary>
-    private async Task<Outcome> FlushAsync(List<Pending> batch, Task planning, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome> FlushAsync(List<Pending> batch, Task planning, Run run, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await planning;
         var outcome = new Outcome();
@@ -201,6 +201,7 @@ public sealed class AdvisoryImporter
             await using var session = await _store.BeginWriteAsync(cancellationToken);
             if (!await TryInsertAllNewAsync(session, writers, now, outcome, cancellationToken))
             {
+                run.AllNewLately = false;
                 await WriteLockedAsync(session, writers, now, outcome, cancellationToken);
             }
 
@@ -321,13 +322,32 @@ public sealed class AdvisoryImporter
     /// Plans a batch against committed state without a transaction (two set reads): a batch with nothing new opens no
     /// write session at all.
     /// </summary>
-    private async Task PlanAsync(List<Pending> batch, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <remarks>
+    /// While the last batch planned by reading found nothing stored (a first import), a batch skips the reads and is
+    /// planned as all new: its write finds out for itself (<see cref="TryInsertAllNewAsync"/>), and should some
+    /// advisory be stored after all, the batch is planned again from its locked read, as if that advisory had been
+    /// written since a planning read. The reads would find nothing, yet cost PostgreSQL an index probe per advisory.
+    /// A write that finds a key stored brings the reads back until a batch plans all new again. A dry run always reads.
+    /// </remarks>
+    private async Task PlanAsync(List<Pending> batch, Run run, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (run.AllNewLately && !_options.DryRun)
+        {
+            foreach (var p in batch)
+            {
+                p.Plan = Plan.Insert;
+            }
+
+            return;
+        }
+
         await LoadStoredAsync(batch, cancellationToken);
         foreach (var p in batch)
         {
             p.Plan = PlanFor(p, now);
         }
+
+        run.AllNewLately = batch.TrueForAll(p => p.Stored is null && p.StoredTranslations.Count == 0);
     }
 
     private static bool Writes(Plan plan) => plan is Plan.Insert or Plan.Update or Plan.StatusChange;
@@ -492,6 +512,17 @@ public sealed class AdvisoryImporter
     {
         private readonly List<AdvisoryImportIssue> _issues = [];
         private bool _truncated;
+        private bool _allNewLately;
+
+        /// <summary>
+        /// True while the last batch planned by reading found nothing stored and no write since has found a key stored:
+        /// the next batch skips its planning reads (see <see cref="PlanAsync"/>). Set by the planning and writing tasks.
+        /// </summary>
+        public bool AllNewLately
+        {
+            get => Volatile.Read(ref _allNewLately);
+            set => Volatile.Write(ref _allNewLately, value);
+        }
 
         public long Read { get; set; }
 

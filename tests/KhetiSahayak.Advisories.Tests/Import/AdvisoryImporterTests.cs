@@ -288,6 +288,56 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
     }
 
     [Test]
+    public async Task ImportAsync_StoredAdvisoriesAfterABatchOfNewOnes_SkippedPlanningReadsEndAsIfTheyHadRead()
+    {
+        // Stored first: one the file repeats as is, one it revises, one whose version it repeats with other text, and one
+        // it has at an older version.
+        Guid same = Guid.CreateVersion7(), revised = Guid.CreateVersion7(), conflicting = Guid.CreateVersion7(), stale = Guid.CreateVersion7();
+        await ImportAsync(new CsvText().Advisory(same).Advisory(revised).Advisory(conflicting).Advisory(stale, ("version", "3")).ToString(), AdvisoryInputFormat.Csv);
+        var before = await StampsAsync();
+        Guid a = Guid.CreateVersion7(), b = Guid.CreateVersion7(), c = Guid.CreateVersion7();
+        var csv = new CsvText().Advisory(a).Advisory(b).Advisory(same).Advisory(c)
+            .Advisory(revised, ("version", "2"), ("title", "revised")).Advisory(conflicting, ("title", "other text")).Advisory(stale, ("version", "2"))
+            .ToString();
+
+        // Batches of two. The first (a, b) is planned by reading, which finds nothing stored. The file's rest arrives only
+        // once that batch is being written, so the next batches skip their planning reads and take every advisory for
+        // new; their writes meet the stored ones, and each must end exactly as a planning read would have made it.
+        var probe = new InsertAllNewProbeStore(H.Store);
+        var importer = await ImporterAsync(new AdvisoryImportOptions { BatchSize = 2, WriteConcurrency = 1 }, probe);
+        var bytes = Encoding.UTF8.GetBytes(csv);
+        var firstPart = Encoding.UTF8.GetByteCount(string.Concat(csv.Split('\n').Take(6).Select(line => line + "\n"))); // header, a, b, and same's first row
+        await using var input = new GatedStream(bytes, firstPart, probe.FirstCall);
+
+        var summary = await importer.ImportAsync(input, AdvisoryInputFormat.Csv, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(probe.Answers, Does.Contain(false), "a batch planned without reading met a stored advisory");
+            Assert.That(summary.Inserted, Is.EqualTo(3), AdvisoryImportReport.ToText(summary));
+            Assert.That(summary.Updated, Is.EqualTo(1));
+            Assert.That(summary.Unchanged, Is.EqualTo(1));
+            Assert.That(summary.Issues.Select(i => (i.AdvisoryId, i.Code)), Is.EquivalentTo(new[]
+            {
+                (conflicting.ToString(), AdvisoryImportReasons.VersionConflict),
+                (stale.ToString(), AdvisoryImportReasons.StaleVersion),
+            }));
+        });
+        var after = await StampsAsync();
+        Assert.That(after, Has.Count.EqualTo(21));
+        foreach (var id in new[] { same, conflicting, stale })
+        {
+            foreach (var key in new[] { id, TranslationIds.For(id, "mr-IN"), TranslationIds.For(id, "en-IN") })
+            {
+                Assert.That(after[key], Is.EqualTo(before[key]), $"row {key} of advisory {id} was rewritten");
+            }
+        }
+
+        Assert.That((await TranslationsAsync(revised)).Select(t => Value(Translation, t, "title")), Is.All.EqualTo("revised"));
+        Assert.That((await TranslationsAsync(conflicting)).Select(t => Value(Translation, t, "title")), Has.None.EqualTo("other text"));
+    }
+
+    [Test]
     public async Task ImportAsync_OneBatchOfNewAndStoredAdvisories_InsertsTheNewAndRewritesOnlyTheChanged()
     {
         var ids = Enumerable.Range(0, 5).Select(_ => Guid.CreateVersion7()).ToArray();
