@@ -18,11 +18,14 @@ public sealed class SyncHostOptions
     public string? CursorKey { get; set; }
 
     /// <summary>
-    /// Sync requests doing database work at once on this node; more are answered 429 at once (no queue). The default,
-    /// four per core, kept delta-sync p95 near 100 ms at 200 concurrent devices on 2 cores; 64 let it reach 1.8 s.
+    /// Sync requests doing database work at once on this node; more are answered 429 at once (no queue). A sync is
+    /// mostly CPU here and in the database, so requests admitted beyond what keeps the cores busy only wait for them:
+    /// the default, three per core, is the fewest that kept throughput (kheti bench delta-sync, 1,000 devices, 200 at
+    /// a time, PostgreSQL, 2 cores, 8 December 2026: three per core 59.9 / 61.2 syncs/s with server-timed p95 141 /
+    /// 141 ms; four per core 58.5 / 62.2 syncs/s at 211 / 196 ms; two per core 48.3 syncs/s). 64 let p95 reach 1.8 s.
     /// </summary>
     [Range(1, 10_000)]
-    public int MaxConcurrentSyncs { get; set; } = 4 * Environment.ProcessorCount;
+    public int MaxConcurrentSyncs { get; set; } = 3 * Environment.ProcessorCount;
 
     /// <summary>Seconds a client is told to wait (Retry-After) when this node is at its limit.</summary>
     [Range(1, 3_600)]
