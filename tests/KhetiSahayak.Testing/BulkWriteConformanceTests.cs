@@ -176,25 +176,7 @@ public abstract class BulkWriteConformanceTests
         theirs[H.Catalog[Translation].Ordinal("title")] = "दुसरा लेखक";
         var other = Row(Guid.CreateVersion7(), 481);
 
-        long written;
-        await using (var first = await H.Store.BeginWriteAsync(CancellationToken.None))
-        {
-            await WriteAsync(first, [shared]);
-            var second = Task.Run(async () =>
-            {
-                await using var session = await H.Store.BeginWriteAsync(CancellationToken.None);
-                var n = await WriteAsync(session, [theirs, other]);
-                await session.CommitAsync(CancellationToken.None);
-                return n;
-            });
-
-            // The second writer cannot finish while the first holds the key (PostgreSQL: its COPY waits on the unique
-            // index; SQLite: it waits for the write lock).
-            await Task.Delay(300);
-            Assert.That(second.IsCompleted, Is.False);
-            await first.CommitAsync(CancellationToken.None);
-            written = await second;
-        }
+        var written = await SecondWriterBehindFirstAsync(first => WriteAsync(first, [shared]), second => WriteAsync(second, [theirs, other]));
 
         var rows = await H.Store.ReadRowsAsync(H.Catalog[Translation], null, null, CancellationToken.None);
         Assert.That(written, Is.EqualTo(2));
@@ -376,25 +358,9 @@ public abstract class BulkWriteConformanceTests
         theirs[H.Catalog[Translation].Ordinal("title")] = "दुसरा लेखक";
         var other = Row(Guid.CreateVersion7(), 481);
 
-        bool inserted;
-        await using (var first = await H.Store.BeginWriteAsync(CancellationToken.None))
-        {
-            await first.InsertNewManyAsync(H.Catalog[Translation], [shared], CancellationToken.None);
-            var second = Task.Run(async () =>
-            {
-                await using var session = await H.Store.BeginWriteAsync(CancellationToken.None);
-                var answer = await session.TryInsertAllNewAsync([new NewRows(H.Catalog[Translation], [other, theirs])], CancellationToken.None);
-                await session.CommitAsync(CancellationToken.None);
-                return answer;
-            });
-
-            // The second writer cannot answer while the first holds the key (PostgreSQL: its COPY waits on the unique
-            // index; SQLite: it waits for the write lock).
-            await Task.Delay(300);
-            Assert.That(second.IsCompleted, Is.False);
-            await first.CommitAsync(CancellationToken.None);
-            inserted = await second;
-        }
+        var inserted = await SecondWriterBehindFirstAsync(
+            first => first.InsertNewManyAsync(H.Catalog[Translation], [shared], CancellationToken.None),
+            second => second.TryInsertAllNewAsync([new NewRows(H.Catalog[Translation], [other, theirs])], CancellationToken.None));
 
         var rows = await H.Store.ReadRowsAsync(H.Catalog[Translation], null, null, CancellationToken.None);
         Assert.That(inserted, Is.False);
@@ -411,6 +377,29 @@ public abstract class BulkWriteConformanceTests
             async () => await H.ServerWriteAsync(s => s.TryInsertAllNewAsync([new NewRows(H.Catalog[Translation], [row, (object?[])row.Clone()])], CancellationToken.None)),
             Throws.ArgumentException);
         Assert.That(await H.Store.ReadRowsAsync(H.Catalog[Translation], null, null, CancellationToken.None), Is.Empty);
+    }
+
+    /// <summary>
+    /// Two write sessions: the first writes and holds its transaction open while the second writes on another task;
+    /// the second must still be waiting 300 ms later (PostgreSQL: its COPY waits on the unique index; SQLite: it waits
+    /// for the write lock). Then the first commits, and the second commits after it. Answers the second's write.
+    /// </summary>
+    private async Task<T> SecondWriterBehindFirstAsync<T>(Func<IServerWriteSession, Task> firstWrite, Func<IServerWriteSession, Task<T>> secondWrite)
+    {
+        await using var first = await H.Store.BeginWriteAsync(CancellationToken.None);
+        await firstWrite(first);
+        var second = Task.Run(async () =>
+        {
+            await using var session = await H.Store.BeginWriteAsync(CancellationToken.None);
+            var answer = await secondWrite(session);
+            await session.CommitAsync(CancellationToken.None);
+            return answer;
+        });
+
+        await Task.Delay(300);
+        Assert.That(second.IsCompleted, Is.False, "the second writer did not wait for the first");
+        await first.CommitAsync(CancellationToken.None);
+        return await second;
     }
 
     private async Task<(DeviceStore Device, SyncPrincipal Principal)> FarmerDeviceAsync()

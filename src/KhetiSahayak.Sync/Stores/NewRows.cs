@@ -16,7 +16,7 @@ public sealed record NewRows(TableDefinition Table, IReadOnlyList<object?[]> Row
         ArgumentNullException.ThrowIfNull(sets);
         foreach (var set in sets)
         {
-            var keys = set.Rows.Select(r => (Guid)r[set.Table.KeyOrdinal]!).ToArray();
+            var keys = set.Rows.Select(r => r[set.Table.KeyOrdinal] as Guid? ?? throw new ArgumentException($"rows of '{set.Table.Name}' need a key", nameof(sets))).ToArray();
             if (keys.Length > 0 && (await session.ReadRowsForUpdateAsync(set.Table, keys, cancellationToken)).Count > 0)
             {
                 return false;
