@@ -192,7 +192,10 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
     /// <summary>
     /// Every set COPied straight into its table under one savepoint. The unique keys check each row as it goes in
     /// (waiting for a concurrent writer that holds the key, failing once it commits), and tombstones are rows too, so
-    /// a unique violation means some key is stored: the savepoint is rolled back and the answer is false.
+    /// a unique violation means some key is stored: the savepoint is rolled back and the answer is false. A deadlock
+    /// means the same: two writers each hold a new key the other is inserting (overlapping keys in different orders),
+    /// and PostgreSQL aborts one COPY. Its writer is told a key is taken, so it goes on to lock and plan (waiting
+    /// for the other writer, which no longer waits for it) instead of failing its whole import.
     /// </summary>
     protected override async Task<bool?> TryInsertAllNewAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewRows> sets, string stampSql, object? stampValue, CancellationToken cancellationToken)
     {
@@ -207,7 +210,7 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
                 await CopyAsync(conn, Q(set.Table.Name), set.Table, set.Rows, cancellationToken);
             }
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
         {
             await tx.RollbackAsync("ks_new", cancellationToken);
             return false;
