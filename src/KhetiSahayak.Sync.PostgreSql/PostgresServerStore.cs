@@ -244,8 +244,11 @@ public sealed partial class PostgresServerStore : RelationalServerStore, IAsyncD
                 await CopyAsync(conn, Q(table.Name), table, fresh, cancellationToken);
                 written += fresh.Count;
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
             {
+                // A concurrent writer stored one of the keys, or holds it while waiting for one of ours (a deadlock,
+                // which PostgreSQL ended by aborting this COPY): either way the rows take the staged upsert, which
+                // waits for that writer and then overwrites its rows (the later commit wins).
                 await tx.RollbackAsync("ks_bulk", cancellationToken);
                 written = 0;
                 staged = [.. rows];

@@ -2,6 +2,7 @@ using KhetiSahayak.Sync.PostgreSql;
 using KhetiSahayak.Sync.Stores;
 using KhetiSahayak.Sync.Scopes;
 using KhetiSahayak.Testing;
+using Npgsql;
 using NUnit.Framework;
 
 namespace KhetiSahayak.Sync.PostgreSql.Tests;
@@ -57,6 +58,57 @@ public sealed class PostgresBulkWriteTests : BulkWriteConformanceTests
         Assert.That(rows.Select(r => r.Values[0]), Is.EquivalentTo(new object[] { a, b }));
         Assert.That(rows.Single(r => Equals(r.Values[0], a)).Values[table.Ordinal("title")], Is.EqualTo("first"));
         Assert.That(rows.Single(r => Equals(r.Values[0], b)).Values[table.Ordinal("title")], Is.EqualTo("second"));
+    }
+
+    [Test]
+    public async Task UpsertManyAsync_TwoWritersEachHoldTheOthersNewKey_NeitherFailsAndTheLaterCommitWins()
+    {
+        // The locked path's bulk write COPies rows whose keys it found unstored straight in. Two of them inserting
+        // overlapping new keys in opposite orders deadlock; PostgreSQL aborts one side's COPY. That side rolls its COPY
+        // back and writes the same rows by the staged upsert, which waits for the other writer and then overwrites its
+        // rows, the outcome a unique violation gives it. Without this, the deadlock victim's whole import would fail.
+        var table = H.Catalog["advisory_translation"];
+        object?[] Row(Guid id, string title)
+        {
+            var row = H.Row(table.Name, SyncHarness.Translation(id, "mr-IN", [481], ["SOYBEAN"]));
+            row[table.Ordinal("title")] = title;
+            return row;
+        }
+
+        // A row titled 'slow' takes half a second to insert, so each COPY holds its first key while the other
+        // inserts its own first key, then meets it: the cycle forms whatever the thread timing.
+        await using (var connection = new NpgsqlConnection(_databases[H.Store].ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                """
+                CREATE FUNCTION test_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN IF NEW.title = 'slow' THEN PERFORM pg_sleep(0.5); END IF; RETURN NEW; END $$;
+                CREATE TRIGGER test_slow_insert BEFORE INSERT ON advisory_translation FOR EACH ROW EXECUTE FUNCTION test_slow_insert();
+                """,
+                connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Guid a = Guid.CreateVersion7(), b = Guid.CreateVersion7(), c = Guid.CreateVersion7(), d = Guid.CreateVersion7();
+        await using var first = await H.Store.BeginWriteAsync(CancellationToken.None);
+        await using var second = await H.Store.BeginWriteAsync(CancellationToken.None);
+        var firstWrites = Task.Run(() => first.UpsertManyAsync(table, [Row(a, "first"), Row(c, "slow"), Row(b, "first")], CancellationToken.None));
+        var secondWrites = Task.Run(() => second.UpsertManyAsync(table, [Row(b, "second"), Row(d, "slow"), Row(a, "second")], CancellationToken.None));
+
+        // PostgreSQL finds the cycle after deadlock_timeout (1 s) and aborts one COPY; the other then finishes, while
+        // the victim's upsert waits for it to commit.
+        var survivor = await Task.WhenAny(firstWrites, secondWrites);
+        Assert.That(await survivor, Is.EqualTo(3), "the writer whose COPY went on writes its three rows");
+        var (survivorSession, victimSession, victim, victimTitle) = survivor == firstWrites ? (first, second, secondWrites, "second") : (second, first, firstWrites, "first");
+        Assert.That(victim.IsCompleted, Is.False, "the victim's upsert waits for the survivor's keys");
+        await survivorSession.CommitAsync(CancellationToken.None);
+        Assert.That(await victim, Is.EqualTo(3), "the victim writes its rows by the staged upsert instead of failing");
+        await victimSession.CommitAsync(CancellationToken.None);
+
+        var rows = await H.Store.ReadRowsAsync(table, null, null, CancellationToken.None);
+        Assert.That(rows.Select(r => r.Values[0]), Is.EquivalentTo(new object[] { a, b, c, d }));
+        Assert.That(rows.Where(r => Equals(r.Values[0], a) || Equals(r.Values[0], b)).Select(r => r.Values[table.Ordinal("title")]), Is.All.EqualTo(victimTitle), "the later commit wins");
     }
 
     protected override async Task DestroyStoreAsync(IServerStore store)
