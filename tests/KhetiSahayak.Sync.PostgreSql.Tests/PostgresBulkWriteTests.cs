@@ -29,22 +29,16 @@ public sealed class PostgresBulkWriteTests : BulkWriteConformanceTests
         // unique violation would tell it, not failed; the other side then meets the first's committed key and is told
         // the same. Without this, the deadlock victim's whole import would fail.
         var table = H.Catalog["advisory_translation"];
-        object?[] Row(Guid id, string title)
-        {
-            var row = H.Row(table.Name, SyncHarness.Translation(id, "mr-IN", [481], ["SOYBEAN"]));
-            row[table.Ordinal("title")] = title;
-            return row;
-        }
 
         Guid a = Guid.CreateVersion7(), b = Guid.CreateVersion7();
         await using var first = await H.Store.BeginWriteAsync(CancellationToken.None);
         await using var second = await H.Store.BeginWriteAsync(CancellationToken.None);
-        await first.InsertNewManyAsync(table, [Row(a, "first")], CancellationToken.None);
-        await second.InsertNewManyAsync(table, [Row(b, "second")], CancellationToken.None);
+        await first.InsertNewManyAsync(table, [TranslationRow(a, "first")], CancellationToken.None);
+        await second.InsertNewManyAsync(table, [TranslationRow(b, "second")], CancellationToken.None);
 
-        var firstTries = Task.Run(() => first.TryInsertAllNewAsync([new NewRows(table, [Row(b, "first")])], CancellationToken.None));
+        var firstTries = Task.Run(() => first.TryInsertAllNewAsync([new NewRows(table, [TranslationRow(b, "first")])], CancellationToken.None));
         await Task.Delay(200);
-        var secondTries = Task.Run(() => second.TryInsertAllNewAsync([new NewRows(table, [Row(a, "second")])], CancellationToken.None));
+        var secondTries = Task.Run(() => second.TryInsertAllNewAsync([new NewRows(table, [TranslationRow(a, "second")])], CancellationToken.None));
 
         // PostgreSQL looks for the cycle after deadlock_timeout (1 s) and aborts one side's statement.
         var victim = await Task.WhenAny(firstTries, secondTries);
@@ -68,12 +62,6 @@ public sealed class PostgresBulkWriteTests : BulkWriteConformanceTests
         // back and writes the same rows by the staged upsert, which waits for the other writer and then overwrites its
         // rows, the outcome a unique violation gives it. Without this, the deadlock victim's whole import would fail.
         var table = H.Catalog["advisory_translation"];
-        object?[] Row(Guid id, string title)
-        {
-            var row = H.Row(table.Name, SyncHarness.Translation(id, "mr-IN", [481], ["SOYBEAN"]));
-            row[table.Ordinal("title")] = title;
-            return row;
-        }
 
         // A row titled 'slow' takes half a second to insert, so each COPY holds its first key while the other
         // inserts its own first key, then meets it: the cycle forms whatever the thread timing.
@@ -93,8 +81,8 @@ public sealed class PostgresBulkWriteTests : BulkWriteConformanceTests
         Guid a = Guid.CreateVersion7(), b = Guid.CreateVersion7(), c = Guid.CreateVersion7(), d = Guid.CreateVersion7();
         await using var first = await H.Store.BeginWriteAsync(CancellationToken.None);
         await using var second = await H.Store.BeginWriteAsync(CancellationToken.None);
-        var firstWrites = Task.Run(() => first.UpsertManyAsync(table, [Row(a, "first"), Row(c, "slow"), Row(b, "first")], CancellationToken.None));
-        var secondWrites = Task.Run(() => second.UpsertManyAsync(table, [Row(b, "second"), Row(d, "slow"), Row(a, "second")], CancellationToken.None));
+        var firstWrites = Task.Run(() => first.UpsertManyAsync(table, [TranslationRow(a, "first"), TranslationRow(c, "slow"), TranslationRow(b, "first")], CancellationToken.None));
+        var secondWrites = Task.Run(() => second.UpsertManyAsync(table, [TranslationRow(b, "second"), TranslationRow(d, "slow"), TranslationRow(a, "second")], CancellationToken.None));
 
         // PostgreSQL finds the cycle after deadlock_timeout (1 s) and aborts one COPY; the other then finishes, while
         // the victim's upsert waits for it to commit.
@@ -109,6 +97,15 @@ public sealed class PostgresBulkWriteTests : BulkWriteConformanceTests
         var rows = await H.Store.ReadRowsAsync(table, null, null, CancellationToken.None);
         Assert.That(rows.Select(r => r.Values[0]), Is.EquivalentTo(new object[] { a, b, c, d }));
         Assert.That(rows.Where(r => Equals(r.Values[0], a) || Equals(r.Values[0], b)).Select(r => r.Values[table.Ordinal("title")]), Is.All.EqualTo(victimTitle), "the later commit wins");
+    }
+
+    /// <summary>A Marathi translation row of the test catalog with the given key and title.</summary>
+    private object?[] TranslationRow(Guid id, string title)
+    {
+        var table = H.Catalog["advisory_translation"];
+        var row = H.Row(table.Name, SyncHarness.Translation(id, "mr-IN", [481], ["SOYBEAN"]));
+        row[table.Ordinal("title")] = title;
+        return row;
     }
 
     protected override async Task DestroyStoreAsync(IServerStore store)
