@@ -338,6 +338,37 @@ public abstract class AdvisoryImporterTests : AdvisoryStoreTestBase
     }
 
     [Test]
+    public async Task ImportAsync_DryRunWithStoredAdvisoriesAfterABatchOfNewOnes_StillReadsAndCountsThemRight()
+    {
+        // A real import skips the planning reads after a batch that found nothing stored (its writes find out); a dry
+        // run writes nothing, so only reading can tell it what is stored. Stored first: one the file repeats as is and
+        // one whose version it repeats with other text.
+        Guid same = Guid.CreateVersion7(), conflicting = Guid.CreateVersion7();
+        await ImportAsync(new CsvText().Advisory(same).Advisory(conflicting).ToString(), AdvisoryInputFormat.Csv);
+        var before = await StampsAsync();
+        Guid a = Guid.CreateVersion7(), b = Guid.CreateVersion7(), c = Guid.CreateVersion7();
+        var csv = new CsvText().Advisory(a).Advisory(b).Advisory(same).Advisory(conflicting, ("title", "other text")).Advisory(c).ToString();
+
+        // Batches of two. The file's rest arrives only once the first batch (a, b) has been planned by reading and found
+        // nothing stored, the point after which a real import would plan the next batches as all new.
+        var probe = new PlanningReadProbeStore(H.Store, Translation);
+        var importer = await ImporterAsync(new AdvisoryImportOptions { BatchSize = 2, WriteConcurrency = 1, DryRun = true }, probe);
+        var bytes = Encoding.UTF8.GetBytes(csv);
+        var firstPart = Encoding.UTF8.GetByteCount(string.Concat(csv.Split('\n').Take(6).Select(line => line + "\n"))); // header, a, b, and same's first row
+        await using var input = new GatedStream(bytes, firstPart, probe.FirstPlanned);
+
+        var summary = await importer.ImportAsync(input, AdvisoryInputFormat.Csv, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Inserted, Is.EqualTo(3), AdvisoryImportReport.ToText(summary));
+            Assert.That(summary.Unchanged, Is.EqualTo(1));
+            Assert.That(summary.Issues.Select(i => (i.AdvisoryId, i.Code)), Is.EqualTo(new[] { (conflicting.ToString(), AdvisoryImportReasons.VersionConflict) }));
+        });
+        Assert.That(await StampsAsync(), Is.EqualTo(before), "a dry run writes nothing");
+    }
+
+    [Test]
     public async Task ImportAsync_OneBatchOfNewAndStoredAdvisories_InsertsTheNewAndRewritesOnlyTheChanged()
     {
         var ids = Enumerable.Range(0, 5).Select(_ => Guid.CreateVersion7()).ToArray();
